@@ -1,0 +1,93 @@
+"""Writes of the inspection domain. Each function is one atomic change with a stated contract."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.permissions import can_change_inspection
+from inspections.models import Finding, FindingOutcome, Inspection, Question
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+@dataclass(frozen=True)
+class RecommendationInput:
+    text: str
+    deadline: datetime.date | None = None
+
+
+def cause_of_concern_create(
+    *,
+    inspection: Inspection,
+    actor: User,
+    text: str,
+    recommendations: Sequence[RecommendationInput],
+    question: Question | None = None,
+    accelerated: bool = False,
+    raised_on: datetime.date | None = None,
+) -> Finding:
+    """Record a cause of concern together with its recommendations, in one transaction.
+
+    Raises ``PermissionDenied`` if ``actor`` may not change the inspection, and
+    ``ValidationError`` if there is no recommendation or a field is invalid; nothing is saved then.
+    """
+    if not can_change_inspection(actor, inspection):
+        raise PermissionDenied("You are not on this inspection's team")
+    if not [r for r in recommendations if r.text.strip()]:
+        raise ValidationError("A cause of concern needs at least one recommendation")
+    with transaction.atomic():
+        order = inspection.findings.filter(kind=Finding.Kind.CAUSE_OF_CONCERN).count() + 1
+        cause = Finding(
+            inspection=inspection,
+            kind=Finding.Kind.CAUSE_OF_CONCERN,
+            question=question,
+            text=text,
+            accelerated=accelerated,
+            raised_on=raised_on,
+            order=order,
+        )
+        cause.full_clean()
+        cause.save()
+        for number, item in enumerate((r for r in recommendations if r.text.strip()), start=1):
+            recommendation = Finding(
+                inspection=inspection,
+                kind=Finding.Kind.RECOMMENDATION,
+                question=question,
+                text=item.text,
+                deadline=item.deadline,
+                cause_of_concern=cause,
+                status=Finding.RecommendationStatus.AWAITING_REVIEW,
+                order=number,
+            )
+            recommendation.full_clean()
+            recommendation.save()
+    return cause
+
+
+def finding_outcome_record(
+    *, inspection: Inspection, finding: Finding, actor: User, outcome: str, note: str = ""
+) -> FindingOutcome:
+    """Record (or change) what ``inspection`` says became of an earlier ``finding``.
+
+    Raises ``PermissionDenied`` if ``actor`` may not change the inspection, ``ValidationError`` if the
+    finding is not an earlier finding about the same force.
+    """
+    if not can_change_inspection(actor, inspection):
+        raise PermissionDenied("You are not on this inspection's team")
+    with transaction.atomic():
+        record = FindingOutcome.objects.filter(inspection=inspection, finding=finding).first() or FindingOutcome(
+            inspection=inspection, finding=finding
+        )
+        record.outcome = outcome
+        record.note = note
+        record.recorded_by = actor
+        record.full_clean()
+        record.save()
+    return record

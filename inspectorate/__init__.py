@@ -1,0 +1,7 @@
+"""The inspectorate's case-management and publishing system."""
+
+from __future__ import annotations
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

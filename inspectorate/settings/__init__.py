@@ -1,0 +1,1 @@
+"""Settings by environment: ``base`` (read from environment variables), ``production``, ``test``."""

@@ -1,0 +1,24 @@
+"""Production: everything from ``base``, with the secure defaults ``check --deploy`` asks for.
+
+DJANGO_SECRET_KEY is required (``base`` refuses to start without it while DEBUG is off).
+TLS is assumed to end at a proxy in front that sets X-Forwarded-Proto.
+"""
+
+from __future__ import annotations
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = False
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+X_FRAME_OPTIONS = "DENY"

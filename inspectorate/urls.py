@@ -1,0 +1,18 @@
+"""The project's URLs. Paths named in the product brief are a contract: keep them stable."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from inspectorate.health import healthz
+
+admin.site.site_header = "Inspectorate: records"
+admin.site.site_title = "Inspectorate records"
+admin.site.index_title = "Inspection records"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+]

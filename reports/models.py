@@ -1,0 +1,3 @@
+"""Reports, their revisions, workflow and publication. Built out in the drafting issue."""
+
+from __future__ import annotations
