@@ -91,3 +91,15 @@ def finding_outcome_record(
         record.full_clean()
         record.save()
     return record
+
+
+def recommendation_status_sync(*, recommendation: Finding) -> Finding:
+    """Set a recommendation's status to that of its latest dated update, if it has any.
+
+    The updates are the public history; the status column is their latest word, kept for filtering.
+    """
+    latest = recommendation.updates.order_by("-recorded_on", "-pk").first()
+    if latest is not None and latest.status != recommendation.status:
+        recommendation.status = latest.status
+        recommendation.save(update_fields=["status"])
+    return recommendation
