@@ -28,7 +28,7 @@ def has_role(user: AnyUser, role: Role) -> bool:
     cache = getattr(user, "_role_names", None)
     if cache is None:
         cache = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
-        user._role_names = cache  # type: ignore[union-attr]
+        user._role_names = cache  # type: ignore[union-attr,attr-defined]
     return role.value in cache
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import ForeignKey, QuerySet
-from django.forms import ModelChoiceField
+from django.forms import BaseInlineFormSet, ModelChoiceField
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
@@ -18,7 +19,6 @@ from accounts.permissions import can_change_inspection, inspections_changeable_b
 from inspections.models import (
     AreaForImprovement,
     CauseOfConcern,
-
     FindingOutcome,
     Force,
     Grade,
@@ -34,7 +34,6 @@ from inspections.models import (
 )
 from inspections.selectors import earlier_open_findings
 from inspections.services import recommendation_status_sync
-
 
 # --- Reference data ------------------------------------------------------------------------
 
@@ -121,7 +120,9 @@ class InspectionRecordInline(admin.TabularInline[Any, Inspection]):
     def has_delete_permission(self, request: HttpRequest, obj: Inspection | None = None) -> bool:  # type: ignore[override]
         return super().has_delete_permission(request, obj) and self._may_change(request, obj)
 
-    def formfield_for_foreignkey(self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any) -> ModelChoiceField | None:  # type: ignore[type-arg]
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:  # type: ignore[type-arg]
         inspection = _current_inspection(request)
         if inspection is not None:
             if db_field.name == "question":
@@ -163,7 +164,13 @@ class FindingOutcomeInline(InspectionRecordInline):
 @admin.register(Inspection)
 class InspectionAdmin(admin.ModelAdmin[Inspection]):
     list_display = ("force", "programme", "lead_inspector", "status", "fieldwork_start", "overall_grades")
-    list_filter = ("programme", "status", "force__region", "force", ("judgments__grade", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "programme",
+        "status",
+        "force__region",
+        "force",
+        ("judgments__grade", admin.RelatedOnlyFieldListFilter),
+    )
     list_select_related = ("force", "programme", "lead_inspector")
     search_fields = ("force__name", "force__former_name", "programme__name", "lead_inspector__name")
     autocomplete_fields = ("force", "lead_inspector", "team")
@@ -198,11 +205,14 @@ class InspectionAdmin(admin.ModelAdmin[Inspection]):
 
     @admin.display(description="overall")
     def overall_grades(self, obj: Inspection) -> str:
-        return ", ".join(
-            f"{judgment.pillar.name}: {judgment.grade.label}"
-            for judgment in obj.judgments.all()
-            if judgment.pillar_id and judgment.grade_id
-        ) or "–"
+        return (
+            ", ".join(
+                f"{judgment.pillar.name}: {judgment.grade.label}"
+                for judgment in obj.judgments.all()
+                if judgment.pillar is not None and judgment.grade is not None
+            )
+            or "–"
+        )
 
     @admin.display(description="open findings")
     def earlier_open_findings(self, obj: Inspection | None) -> str:
@@ -247,20 +257,19 @@ class InspectionRecordAdmin(admin.ModelAdmin[Any]):
             obj is None or can_change_inspection(request.user, obj.inspection)
         )
 
-    def formfield_for_foreignkey(self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any) -> ModelChoiceField | None:  # type: ignore[type-arg]
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:  # type: ignore[type-arg]
         if db_field.name == "inspection":
             kwargs["queryset"] = inspections_changeable_by(request.user).select_related("force", "programme")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any], search_term: str) -> tuple[QuerySet[Any], bool]:
-        return super().get_search_results(request, queryset, search_term)
 
 
 @admin.register(Judgment)
 class JudgmentAdmin(InspectionRecordAdmin):
     list_display = ("inspection", "pillar", "question", "grade")
     list_filter = ("inspection__programme", "grade", "pillar", "inspection__force__region")
-    list_select_related = ("inspection__force", "inspection__programme", "grade", "pillar", "question")
+    list_select_related = ("inspection__force", "inspection__programme", "grade", "pillar", "question")  # type: ignore[assignment]
     search_fields = ("narrative", "inspection__force__name", "inspection__programme__name")
 
 
@@ -279,13 +288,28 @@ class NotablePracticeAdmin(InspectionRecordAdmin):
     fields = ("inspection", "question", "text", "order")
 
 
+class AtLeastOneRecommendation(BaseInlineFormSet):  # type: ignore[type-arg]
+    """The admin's ``min_num`` only shows empty forms; this refuses a cause left without one."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not (self.can_delete and self._should_delete_form(form))  # type: ignore[attr-defined]
+        ]
+        if not kept:
+            raise ValidationError("Add at least one recommendation: a cause of concern always carries one")
+
+
 class RecommendationInline(admin.StackedInline[Recommendation, CauseOfConcern]):
     model = Recommendation
     fk_name = "cause_of_concern"
+    formset = AtLeastOneRecommendation
     fields = ("text", "deadline", "status")
     extra = 0
     min_num = 1
-    validate_min = True
 
 
 @admin.register(CauseOfConcern)
@@ -329,5 +353,3 @@ class RecommendationAdmin(InspectionRecordAdmin):
                     update_form.instance.author = request.user
         super().save_related(request, form, formsets, change)
         recommendation_status_sync(recommendation=form.instance)
-
-

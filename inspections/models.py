@@ -50,16 +50,16 @@ class Force(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     def name_on(self, day: datetime.date) -> str:
         """The force's name as it was on ``day`` (a 2016 report says "Hampshire Constabulary")."""
         if self.renamed_on and day < self.renamed_on:
             return self.former_name
         return self.name
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self.slug:
-            self.slug = slugify(self.name)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class GradingScale(models.Model):
@@ -221,9 +221,7 @@ class Judgment(models.Model):
     """
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="judgments")
-    question = models.ForeignKey(
-        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="judgments"
-    )
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, null=True, blank=True, related_name="judgments")
     pillar = models.ForeignKey(
         Pillar,
         on_delete=models.PROTECT,
@@ -271,7 +269,7 @@ class Judgment(models.Model):
         if self.pillar_id and not programme.pillars.filter(pk=self.pillar_id).exists():
             errors["pillar"] = "Select a pillar this inspection's programme covers"
         if self.grade_id and self.grade.scale_id != programme.scale_id:  # type: ignore[union-attr]
-            errors["grade"] = f"Select a grade from the {programme.scale} scale"
+            errors["grade"] = f"Select a grade from the {programme.scale} scale"  # noqa: S608 - a message, not SQL
         if self.question_id and not self.question.graded and self.grade_id:  # type: ignore[union-attr]
             errors["grade"] = "This question is not graded: leave the grade empty"
         if errors:
@@ -366,7 +364,19 @@ class Finding(models.Model):
         text = self.text if len(self.text) <= 80 else self.text[:77] + "..."
         return f"{self.get_kind_display()}: {text}"
 
+    #: Set by each kind's proxy model, so that a finding made through it has that kind.
+    proxy_kind: ClassVar[str] = ""
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.proxy_kind:
+            self.kind = self.proxy_kind
+        if self.kind == self.Kind.RECOMMENDATION and not self.status:
+            self.status = self.RecommendationStatus.AWAITING_REVIEW
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     def clean(self) -> None:
+        if self.proxy_kind:
+            self.kind = self.proxy_kind
         errors: dict[str, str] = {}
         if self.kind == self.Kind.RECOMMENDATION:
             if not self.status:
@@ -388,9 +398,12 @@ class Finding(models.Model):
                 errors["follows_up"] = "Select a finding about the same force"
             elif earlier.inspection.programme.year >= self.inspection.programme.year:
                 errors["follows_up"] = "Select a finding from an earlier inspection"
-        if self.question_id and hasattr(self, "inspection"):
-            if self.question.programme_id != self.inspection.programme_id:  # type: ignore[union-attr]
-                errors["question"] = "Select a question of this inspection's programme"
+        if (
+            self.question_id
+            and hasattr(self, "inspection")
+            and self.question.programme_id != self.inspection.programme_id  # type: ignore[union-attr]
+        ):
+            errors["question"] = "Select a question of this inspection's programme"
         if errors:
             raise ValidationError(errors)
 
@@ -405,6 +418,7 @@ class FindingsOfKind(models.Manager[Finding]):
 
 
 class AreaForImprovement(Finding):
+    proxy_kind = Finding.Kind.AREA_FOR_IMPROVEMENT
     objects: ClassVar[FindingsOfKind] = FindingsOfKind(Finding.Kind.AREA_FOR_IMPROVEMENT)  # type: ignore[assignment]
 
     class Meta:
@@ -412,12 +426,9 @@ class AreaForImprovement(Finding):
         verbose_name = "area for improvement"
         verbose_name_plural = "areas for improvement"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.kind = Finding.Kind.AREA_FOR_IMPROVEMENT
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
 
 class CauseOfConcern(Finding):
+    proxy_kind = Finding.Kind.CAUSE_OF_CONCERN
     objects: ClassVar[FindingsOfKind] = FindingsOfKind(Finding.Kind.CAUSE_OF_CONCERN)  # type: ignore[assignment]
 
     class Meta:
@@ -425,35 +436,23 @@ class CauseOfConcern(Finding):
         verbose_name = "cause of concern"
         verbose_name_plural = "causes of concern"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.kind = Finding.Kind.CAUSE_OF_CONCERN
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
 
 class Recommendation(Finding):
+    proxy_kind = Finding.Kind.RECOMMENDATION
     objects: ClassVar[FindingsOfKind] = FindingsOfKind(Finding.Kind.RECOMMENDATION)  # type: ignore[assignment]
 
     class Meta:
         proxy = True
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.kind = Finding.Kind.RECOMMENDATION
-        if not self.status:
-            self.status = Finding.RecommendationStatus.AWAITING_REVIEW
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
 
 class NotablePractice(Finding):
+    proxy_kind = Finding.Kind.NOTABLE_PRACTICE
     objects: ClassVar[FindingsOfKind] = FindingsOfKind(Finding.Kind.NOTABLE_PRACTICE)  # type: ignore[assignment]
 
     class Meta:
         proxy = True
         verbose_name = "notable practice"
         verbose_name_plural = "notable practice"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.kind = Finding.Kind.NOTABLE_PRACTICE
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class RecommendationUpdate(models.Model):

@@ -28,7 +28,7 @@ def check_database() -> dict[str, Any]:
 
 def check_broker() -> dict[str, Any]:
     with celery_app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=TIMEOUT_SECONDS)
+        conn.ensure_connection(max_retries=1, timeout=TIMEOUT_SECONDS)  # type: ignore[arg-type]
         return {"transport": conn.transport_cls}
 
 
@@ -62,4 +62,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
             failing.append("workers")
             break
     status = HTTPStatus.OK if not failing else HTTPStatus.SERVICE_UNAVAILABLE
-    return JsonResponse({"status": "ok" if not failing else "unhealthy", "failing": failing, "checks": results}, status=status)
+    return JsonResponse(
+        {"status": "ok" if not failing else "unhealthy", "failing": failing, "checks": results}, status=status
+    )

@@ -22,6 +22,7 @@ RECORD = [
     "findingoutcome",
 ]
 ALL_INSPECTIONS = [*REFERENCE, "inspection", "finding", *RECORD]
+AXES = ["accessattempt", "accesslog", "accessfailurelog"]
 
 
 def perms(actions: list[str], models: list[str]) -> list[str]:
@@ -41,6 +42,8 @@ ROLES = {
         *perms(["view", "add", "change", "delete"], ALL_INSPECTIONS),
         *[f"accounts.{action}_user" for action in ("view", "add", "change", "delete")],
         *[f"auth.{action}_group" for action in ("view", "add", "change", "delete")],
+        # Login lock-outs: seen and lifted (deleted) by administrators.
+        *[f"axes.{action}_{model}" for model in AXES for action in ("view", "delete")],
     ],
 }
 
@@ -72,5 +75,6 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("inspections", "0003_reference_data"),
+        ("axes", "0010_accessattemptexpiration"),
     ]
     operations = [migrations.RunPython(create_roles, remove_roles)]

@@ -47,8 +47,7 @@ SQLITE_CHECK = """
     END;
 """
 SQLITE_CREATE = [
-    "CREATE TRIGGER judgment_grade_in_scale_insert BEFORE INSERT ON inspections_judgment FOR EACH ROW"
-    + SQLITE_CHECK,
+    "CREATE TRIGGER judgment_grade_in_scale_insert BEFORE INSERT ON inspections_judgment FOR EACH ROW" + SQLITE_CHECK,
     "CREATE TRIGGER judgment_grade_in_scale_update BEFORE UPDATE OF grade_id, inspection_id "
     "ON inspections_judgment FOR EACH ROW" + SQLITE_CHECK,
 ]

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-key-not-secret")
+# Without Redis, the test run and the worker it starts share a broker folder of their own.
+if not (os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL")):
+    os.environ.setdefault("CELERY_BROKER_DIR", tempfile.mkdtemp(prefix="inspectorate-broker-"))
 
-from .base import *  # noqa: E402, F403
+from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="inspectorate-media-")
-STORAGES = {  # noqa: F405
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="inspectorate-media-"))
+STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="inspectorate-static-"))
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405

@@ -1,0 +1,24 @@
+"""``manage.py seed_demo``: load the demo data set described in the product brief. Idempotent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from inspections import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set (forces, PEEL legitimacy 2015-2017, demo users). Safe to run twice."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        summary = demo.load()
+        self.stdout.write(
+            f"Demo data loaded: {summary.forces} forces, {summary.programmes} programmes, "
+            f"{summary.inspections} inspections, {summary.judgments} judgments, {summary.findings} findings."
+        )
+        self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
+        for email, (name, role) in demo.DEMO_USERS.items():
+            self.stdout.write(f"  {email:<24} {role.value} ({name})")

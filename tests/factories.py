@@ -1,0 +1,115 @@
+"""Factories for every model the tests build, in one place."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from accounts.roles import Role
+from inspections.models import (
+    Finding,
+    Force,
+    Grade,
+    GradingScale,
+    Inspection,
+    Judgment,
+    Pillar,
+    Programme,
+    Question,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name = factory.Faker("name")
+    is_staff = True
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
+        for role in extracted or []:
+            self.groups.add(Group.objects.get(name=role.value))
+
+
+def four_grade_scale() -> GradingScale:
+    return GradingScale.objects.get(slug="peel-2014-2019")
+
+
+def five_grade_scale() -> GradingScale:
+    return GradingScale.objects.get(slug="peel-2021")
+
+
+def grade(label_slug: str, scale: GradingScale | None = None) -> Grade:
+    return Grade.objects.get(scale=scale or four_grade_scale(), slug=label_slug)
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory[Programme]):
+    class Meta:
+        model = Programme
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"PEEL: Police legitimacy test {n}")
+    slug = factory.Sequence(lambda n: f"peel-police-legitimacy-test-{n}")
+    year = 2016
+    scale = factory.LazyFunction(four_grade_scale)
+
+    @factory.post_generation
+    def pillars(self, create: bool, extracted: list[Pillar] | None, **kwargs: object) -> None:
+        self.pillars.set(extracted or [Pillar.objects.get(slug="legitimacy")])
+
+
+class QuestionFactory(factory.django.DjangoModelFactory[Question]):
+    class Meta:
+        model = Question
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    pillar = factory.LazyFunction(lambda: Pillar.objects.get(slug="legitimacy"))
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"How well does the force do thing {n}?")
+    short_title = factory.Sequence(lambda n: f"Thing {n}")
+
+
+class InspectionFactory(factory.django.DjangoModelFactory[Inspection]):
+    class Meta:
+        model = Inspection
+        skip_postgeneration_save = True
+
+    force = factory.LazyFunction(lambda: Force.objects.get(slug="west-midlands-police"))
+    programme = factory.SubFactory(ProgrammeFactory)
+    fieldwork_start = datetime.date(2016, 5, 1)
+    fieldwork_end = datetime.date(2016, 5, 6)
+    status = Inspection.Status.REPORTING
+
+    @factory.post_generation
+    def team(self, create: bool, extracted: list[User] | None, **kwargs: object) -> None:
+        if extracted:
+            self.team.set(extracted)
+
+
+class JudgmentFactory(factory.django.DjangoModelFactory[Judgment]):
+    class Meta:
+        model = Judgment
+
+    inspection = factory.SubFactory(InspectionFactory)
+    question = factory.SubFactory(QuestionFactory, programme=factory.SelfAttribute("..inspection.programme"))
+    grade = factory.LazyFunction(lambda: grade("good"))
+    narrative = "The force is good at this."
+
+
+class FindingFactory(factory.django.DjangoModelFactory[Finding]):
+    class Meta:
+        model = Finding
+
+    inspection = factory.SubFactory(InspectionFactory)
+    kind = Finding.Kind.AREA_FOR_IMPROVEMENT
+    text = factory.Sequence(lambda n: f"The force should improve thing {n}.")

@@ -1,0 +1,134 @@
+"""``seed_demo``: the demo set of the brief, loaded twice with the same result."""
+
+from __future__ import annotations
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from accounts.models import User
+from inspections.models import Finding, FindingOutcome, Force, Inspection, Judgment
+from inspections.selectors import earlier_findings_without_outcome
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"accounts", "inspections", "auth"}
+    }
+
+
+def snapshot() -> list[tuple[object, ...]]:
+    return sorted(
+        Judgment.objects.values_list(
+            "inspection__force__slug",
+            "inspection__programme__year",
+            "question__number",
+            "pillar__slug",
+            "grade__slug",
+            "narrative",
+        ),
+        key=repr,
+    )
+
+
+@pytest.fixture
+def seeded() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_twice_changes_nothing(seeded: str) -> None:
+    before, judgments = counts(), snapshot()
+    passwords = dict(User.objects.values_list("email", "password"))
+    call_command("seed_demo", stdout=StringIO())
+    assert counts() == before
+    assert snapshot() == judgments
+    assert dict(User.objects.values_list("email", "password")) == passwords
+
+
+def test_seed_demo_prints_the_logins(seeded: str, settings) -> None:
+    for email in ("inspector@example.org", "lead@example.org", "editor@example.org", "admin@example.org"):
+        assert email in seeded
+    assert settings.DEMO_PASSWORD in seeded
+    assert User.objects.get(email="editor@example.org").check_password(settings.DEMO_PASSWORD)
+
+
+def test_2015_and_2016_are_complete_for_every_force(seeded: str) -> None:
+    for year in (2015, 2016):
+        inspections = Inspection.objects.filter(programme__year=year)
+        assert inspections.count() == 43
+        assert set(inspections.values_list("status", flat=True)) == {Inspection.Status.PUBLISHED}
+        for inspection in inspections:
+            graded = inspection.programme.questions.filter(graded=True).count()
+            assert inspection.judgments.filter(question__graded=True, grade__isnull=False).count() == graded
+            assert inspection.judgments.filter(pillar__isnull=False, grade__isnull=False).count() == 1
+
+
+def test_2016_national_picture_matches_the_press_release(seeded: str) -> None:
+    overall = Counter(
+        Judgment.objects.filter(inspection__programme__year=2016, pillar__slug="legitimacy").values_list(
+            "grade__label", flat=True
+        )
+    )
+    assert overall == {"Outstanding": 2, "Good": 36, "Requires improvement": 5}
+    strand = Inspection.objects.get(programme__year=2016, force__slug="kent-police").programme.questions.get(
+        is_strand=True
+    )
+    assert strand.short_title == "Abuse of authority for sexual gain"
+    assert not strand.graded
+
+
+def test_west_midlands_2016_mirrors_the_seed(seeded: str) -> None:
+    inspection = Inspection.objects.get(programme__year=2016, force__slug="west-midlands-police")
+    assert inspection.lead_inspector.name == "Wendy Williams"
+    overall = inspection.judgments.get(pillar__slug="legitimacy")
+    assert overall.grade.label == "Good"
+    assert overall.narrative.startswith("West Midlands Police is good at how legitimately it keeps people safe")
+    afis = inspection.findings.filter(kind=Finding.Kind.AREA_FOR_IMPROVEMENT).values_list("text", flat=True)
+    assert any("counter-corruption unit" in text for text in afis)
+
+
+def test_2016_says_what_became_of_every_open_2015_finding(seeded: str) -> None:
+    for inspection in Inspection.objects.filter(programme__year=2016):
+        assert not earlier_findings_without_outcome(inspection=inspection).exists()
+    assert (
+        FindingOutcome.objects.filter(inspection__programme__year=2016).count()
+        == Finding.objects.filter(inspection__programme__year=2015).exclude(kind=Finding.Kind.NOTABLE_PRACTICE).count()
+    )
+
+
+def test_2017_is_in_progress_and_walkable_by_the_demo_users(seeded: str) -> None:
+    inspections = Inspection.objects.filter(programme__year=2017)
+    assert inspections.count() == 43
+    assert not inspections.filter(status=Inspection.Status.PUBLISHED).exists()
+    inspector = User.objects.get(email="inspector@example.org")
+    lead = User.objects.get(email="lead@example.org")
+    editor = User.objects.get(email="editor@example.org")
+    assert set(inspections.values_list("lead_inspector", flat=True)) == {lead.pk}
+    assert inspections.filter(team=inspector).exists()
+    assert not inspections.filter(team=editor).exists()
+
+
+def test_generated_text_is_marked_as_demo(seeded: str) -> None:
+    generated = Judgment.objects.exclude(
+        inspection__force__slug="west-midlands-police", inspection__programme__year=2016
+    )
+    assert all(text.startswith("Demo:") for text in generated.values_list("narrative", flat=True))
+    assert all(
+        text.startswith("Demo:")
+        for text in Finding.objects.exclude(
+            inspection__force__slug="west-midlands-police", inspection__programme__year=2016
+        ).values_list("text", flat=True)
+    )
+
+
+def test_forces_are_not_duplicated(seeded: str) -> None:
+    assert Force.objects.count() == 43

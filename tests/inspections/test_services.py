@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from inspections.models import Finding, FindingOutcome, RecommendationUpdate
+from inspections.selectors import earlier_findings_without_outcome, earlier_open_findings
+from inspections.services import (
+    RecommendationInput,
+    cause_of_concern_create,
+    finding_outcome_record,
+    recommendation_status_sync,
+)
+from tests.factories import FindingFactory, InspectionFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_cause_of_concern_is_saved_with_its_recommendations(inspection, inspector) -> None:
+    cause = cause_of_concern_create(
+        inspection=inspection,
+        actor=inspector,
+        text="The force does not manage the risk of abuse of authority.",
+        recommendations=[RecommendationInput("Within six months, put a plan in place.", datetime.date(2017, 6, 30))],
+    )
+    recommendation = cause.recommendations.get()
+    assert recommendation.kind == Finding.Kind.RECOMMENDATION
+    assert recommendation.status == Finding.RecommendationStatus.AWAITING_REVIEW
+    assert recommendation.inspection == inspection
+
+
+def test_a_cause_of_concern_without_a_recommendation_is_refused_and_nothing_saved(inspection, inspector) -> None:
+    with pytest.raises(ValidationError, match="at least one recommendation"):
+        cause_of_concern_create(
+            inspection=inspection, actor=inspector, text="A concern.", recommendations=[RecommendationInput("  ")]
+        )
+    assert not inspection.findings.exists()
+
+
+def test_only_the_team_may_record_a_cause_of_concern(inspection, other_inspector, editor) -> None:
+    for outsider in (other_inspector, editor):
+        with pytest.raises(PermissionDenied):
+            cause_of_concern_create(
+                inspection=inspection, actor=outsider, text="x", recommendations=[RecommendationInput("y")]
+            )
+    assert not inspection.findings.exists()
+
+
+def test_open_findings_of_earlier_years_and_their_outcomes(inspector) -> None:
+    y2015 = InspectionFactory(programme=ProgrammeFactory(year=2015))
+    y2016 = InspectionFactory(programme=ProgrammeFactory(year=2016), team=[inspector])
+    y2017 = InspectionFactory(programme=ProgrammeFactory(year=2017), team=[inspector])
+    afi = FindingFactory(inspection=y2015)
+    addressed = FindingFactory(inspection=y2015)
+    done = FindingFactory(
+        inspection=y2015, kind=Finding.Kind.RECOMMENDATION, status=Finding.RecommendationStatus.COMPLETE
+    )
+    FindingFactory(inspection=y2015, kind=Finding.Kind.NOTABLE_PRACTICE)
+
+    assert set(earlier_open_findings(inspection=y2016)) == {afi, addressed}
+    finding_outcome_record(
+        inspection=y2016, finding=addressed, actor=inspector, outcome=FindingOutcome.Outcome.ADDRESSED
+    )
+    finding_outcome_record(inspection=y2016, finding=afi, actor=inspector, outcome=FindingOutcome.Outcome.STILL_OPEN)
+    # The 2016 list does not change once outcomes are recorded; nothing is left without one.
+    assert set(earlier_open_findings(inspection=y2016)) == {afi, addressed}
+    assert not earlier_findings_without_outcome(inspection=y2016).exists()
+    # 2017 inherits only what 2016 left open, plus 2016's own findings.
+    new = FindingFactory(inspection=y2016)
+    assert set(earlier_open_findings(inspection=y2017)) == {afi, new}
+    assert done not in earlier_open_findings(inspection=y2017)
+
+
+def test_recording_an_outcome_twice_changes_it(inspector) -> None:
+    y2015 = InspectionFactory(programme=ProgrammeFactory(year=2015))
+    y2016 = InspectionFactory(programme=ProgrammeFactory(year=2016), team=[inspector])
+    afi = FindingFactory(inspection=y2015)
+    finding_outcome_record(inspection=y2016, finding=afi, actor=inspector, outcome=FindingOutcome.Outcome.STILL_OPEN)
+    finding_outcome_record(inspection=y2016, finding=afi, actor=inspector, outcome=FindingOutcome.Outcome.SUPERSEDED)
+    assert FindingOutcome.objects.get(inspection=y2016, finding=afi).outcome == FindingOutcome.Outcome.SUPERSEDED
+
+
+def test_an_outcome_for_another_forces_finding_is_refused(inspector) -> None:
+    from inspections.models import Force
+
+    y2015 = InspectionFactory(programme=ProgrammeFactory(year=2015), force=Force.objects.get(slug="kent-police"))
+    y2016 = InspectionFactory(programme=ProgrammeFactory(year=2016), team=[inspector])
+    with pytest.raises(ValidationError):
+        finding_outcome_record(
+            inspection=y2016, finding=FindingFactory(inspection=y2015), actor=inspector, outcome="addressed"
+        )
+
+
+def test_a_recommendations_status_follows_its_latest_update() -> None:
+    recommendation = FindingFactory(
+        kind=Finding.Kind.RECOMMENDATION, status=Finding.RecommendationStatus.AWAITING_REVIEW
+    )
+    RecommendationUpdate.objects.create(
+        recommendation=recommendation,
+        status="progressing",
+        comment="Plan agreed.",
+        recorded_on=datetime.date(2017, 2, 1),
+    )
+    RecommendationUpdate.objects.create(
+        recommendation=recommendation, status="complete", comment="Done.", recorded_on=datetime.date(2017, 9, 1)
+    )
+    assert recommendation_status_sync(recommendation=recommendation).status == "complete"
