@@ -19,7 +19,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+build/static/inspectorate.css: node_modules/.installed $(wildcard frontend/*.scss)
+	npx sass --no-source-map --quiet-deps --silence-deprecation=import,global-builtin \
+		--style=compressed --load-path=. frontend/inspectorate.scss $@
+
+assets: build/static/inspectorate.css
+
+install: $(VENV)/.installed node_modules/.installed assets
 
 ## make run: set up, migrate, load the demo, serve on http://127.0.0.1:$(PORT) with a worker and scheduler.
 run: install

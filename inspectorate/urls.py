@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from inspectorate.health import healthz
 
@@ -14,5 +15,6 @@ admin.site.index_title = "Inspection records"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
 ]

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from inspectorate.forms import GovUKForm
+
+
+def lockout_username(request: Any, credentials: dict[str, Any] | None) -> str:
+    """The account a sign-in attempt is for: its e-mail address, trimmed and in lower case, so that
+    "Name@Example.org" signs in, and counts towards the same lock-out, as "name@example.org"."""
+    if credentials and credentials.get("username"):
+        return str(credentials["username"]).strip().lower()
+    if request is not None:
+        return str(request.POST.get("username", "")).strip().lower()
+    return ""
+
+
+class SignInForm(GovUKForm, AuthenticationForm):
+    """Sign in with an e-mail address and a password."""
+
+    submit_label = "Sign in"
+
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password",
+        "inactive": "This account is not active: ask an administrator",
+    }
+
+    def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"] = forms.EmailField(
+            label="Email address",
+            max_length=254,
+            error_messages={"required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.org"},
+            widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        )
+        self.fields["password"].label = "Password"
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+    def clean_username(self) -> str:
+        return lockout_username(None, {"username": self.cleaned_data["username"]})

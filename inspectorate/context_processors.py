@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def service(request: HttpRequest) -> dict[str, str]:
+    return {"service_name": settings.SERVICE_NAME, "site_url": settings.SITE_URL}
