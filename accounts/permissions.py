@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
+    from reports.models import Report
 
     AnyUser = User | AnonymousUser
 
@@ -57,3 +58,66 @@ def can_change_inspection(user: AnyUser, inspection: Inspection) -> bool:
     if not (has_role(user, Role.INSPECTOR) or has_role(user, Role.LEAD_INSPECTOR)):
         return False
     return inspection.lead_inspector_id == user.pk or inspection.has_on_team(user)  # type: ignore[arg-type]
+
+
+# --- Reports ----------------------------------------------------------------------------------
+# The report rules are about people, not states: whether the report's state allows the act is the
+# workflow's business (reports.services), checked there under a row lock.
+
+
+def can_view_workspace(user: AnyUser) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (
+            is_administrator(user)
+            or has_role(user, Role.INSPECTOR)
+            or has_role(user, Role.LEAD_INSPECTOR)
+            or has_role(user, Role.EDITOR)
+        )
+    )
+
+
+def is_editor(user: AnyUser) -> bool:
+    return has_role(user, Role.EDITOR)
+
+
+def can_view_report(user: AnyUser, report: Report) -> bool:
+    """Staff see every report in the workspace: editors review any, inspectors read each other's."""
+    return can_view_workspace(user)
+
+
+def can_edit_report(user: AnyUser, report: Report) -> bool:
+    """The inspection's team and lead write the report; editors may correct it in review."""
+    return can_change_inspection(user, report.inspection) or is_editor(user)
+
+
+def can_submit_report(user: AnyUser, report: Report) -> bool:
+    return can_change_inspection(user, report.inspection)
+
+
+def can_review_report(user: AnyUser, report: Report) -> bool:
+    """Editors review (comment, request changes, approve) any report."""
+    return is_editor(user)
+
+
+def can_approve_report(user: AnyUser, report: Report, authors: set[int]) -> bool:
+    """An editor who wrote none of the revision being approved (the two-person rule)."""
+    return is_editor(user) and user.pk not in authors
+
+
+def can_sign_off_judgments(user: AnyUser, report: Report) -> bool:
+    return bool(user.is_authenticated and report.inspection.lead_inspector_id == user.pk and user.is_active)
+
+
+def can_comment_on_report(user: AnyUser, report: Report) -> bool:
+    return is_editor(user) or can_change_inspection(user, report.inspection)
+
+
+def can_issue_fact_check(user: AnyUser, report: Report) -> bool:
+    return is_editor(user) or can_sign_off_judgments(user, report)
+
+
+def can_settle_fact_check(user: AnyUser, report: Report) -> bool:
+    """Inspectors on the team (and the lead) accept or reject the force's points."""
+    return can_change_inspection(user, report.inspection)

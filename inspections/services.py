@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.permissions import can_change_inspection
-from inspections.models import Finding, FindingOutcome, Inspection, Question
+from inspections.models import Finding, FindingOutcome, Grade, Inspection, Judgment, Pillar, Question
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -103,3 +103,45 @@ def recommendation_status_sync(*, recommendation: Finding) -> Finding:
         recommendation.status = latest.status
         recommendation.save(update_fields=["status"])
     return recommendation
+
+
+def judgment_record(
+    *,
+    inspection: Inspection,
+    actor: User,
+    grade: Grade | None,
+    narrative: str,
+    question: Question | None = None,
+    pillar: Pillar | None = None,
+) -> Judgment:
+    """Record (or change) the judgment for one question or for a pillar overall.
+
+    Raises ``PermissionDenied`` if ``actor`` may not change the inspection and ``ValidationError`` if
+    the grade is not on the programme's scale or the question or pillar is not the programme's.
+    """
+    if not can_change_inspection(actor, inspection):
+        raise PermissionDenied("You are not on this inspection's team")
+    with transaction.atomic():
+        judgment = Judgment.objects.filter(inspection=inspection, question=question, pillar=pillar).first() or Judgment(
+            inspection=inspection, question=question, pillar=pillar
+        )
+        judgment.grade = grade
+        judgment.narrative = narrative.strip()
+        judgment.full_clean()
+        judgment.save()
+    return judgment
+
+
+def finding_add(*, inspection: Inspection, actor: User, kind: str, text: str, question: Question | None) -> Finding:
+    """Record an area for improvement or notable practice. Causes of concern go through
+    ``cause_of_concern_create``, which insists on a recommendation."""
+    if not can_change_inspection(actor, inspection):
+        raise PermissionDenied("You are not on this inspection's team")
+    if kind not in (Finding.Kind.AREA_FOR_IMPROVEMENT, Finding.Kind.NOTABLE_PRACTICE):
+        raise ValidationError("Select area for improvement or notable practice")
+    with transaction.atomic():
+        order = inspection.findings.filter(kind=kind).count() + 1
+        finding = Finding(inspection=inspection, kind=kind, text=text.strip(), question=question, order=order)
+        finding.full_clean()
+        finding.save()
+    return finding

@@ -1,3 +1,272 @@
-"""Reports, their revisions, workflow and publication. Built out in the drafting issue."""
+"""Reports: one per inspection, its immutable revisions, its workflow, review and fact check.
+
+A report's text lives only in its revisions: every save makes a new ``Revision`` and nothing is ever
+overwritten, so any two can be compared and an old one restored. ``Report.version`` is the number of
+the latest revision; a save names the revision it was based on and succeeds only if that is still the
+latest (compare-and-set), so two people never silently overwrite each other.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django_fsm import FSMField, transition
+
+from inspections.models import Inspection, Question
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+#: States in which the report's text may change. Later states change it only through a correction.
+EDITABLE_STATES = (ReportState.DRAFT, ReportState.IN_REVIEW, ReportState.CHANGES_REQUESTED, ReportState.APPROVED)
+
+#: The parts of a report besides its sections, in the order a reader meets them.
+FIXED_PARTS: dict[str, str] = {
+    "summary": "Summary",
+    "key_findings": "Key findings",
+    "lead_quote": "The lead inspector's quote",
+}
+
+
+class Report(models.Model):
+    """The report of one inspection."""
+
+    inspection = models.OneToOneField(Inspection, on_delete=models.PROTECT, related_name="report")
+    slug = models.SlugField(max_length=250, unique=True)
+    # Changed only by the transition functions of ``reports.services``: never assigned directly.
+    state = FSMField(max_length=30, choices=ReportState.choices, default=ReportState.DRAFT, protected=False, db_index=True)
+    version = models.PositiveIntegerField(default=0, help_text="The number of the latest revision.")
+    approved_revision = models.ForeignKey(
+        "Revision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    judgments_signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    judgments_signed_off_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-inspection__programme__year", "inspection__force__name")
+
+    def __str__(self) -> str:
+        return f"Report: {self.inspection}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.inspection.programme.name}: {self.inspection.force_name}"
+
+    def latest_revision(self) -> Revision | None:
+        return self.revisions.order_by("-number").first()
+
+    # --- The workflow. Each transition only moves the state; reports.services checks who may make
+    # it, locks the row, records the event and does the rest, in one transaction.
+
+    @transition(field=state, source=[ReportState.DRAFT, ReportState.CHANGES_REQUESTED], target=ReportState.IN_REVIEW)
+    def submit_for_review(self) -> None:
+        """The team hands the report to the editors."""
+
+    @transition(field=state, source=ReportState.IN_REVIEW, target=ReportState.CHANGES_REQUESTED)
+    def request_changes(self) -> None:
+        """An editor sends the report back to the team."""
+
+    @transition(field=state, source=ReportState.IN_REVIEW, target=ReportState.APPROVED)
+    def approve(self) -> None:
+        """An editor who wrote none of it approves one revision."""
+
+    @transition(field=state, source=ReportState.APPROVED, target=ReportState.IN_REVIEW)
+    def reopen_for_review(self) -> None:
+        """An edit after approval: the approval no longer holds."""
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+
+class Section(models.Model):
+    """The part of a report that answers one question of the programme."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="report_sections")
+
+    class Meta:
+        ordering = ("report", "question__number")
+        constraints = [models.UniqueConstraint(fields=("report", "question"), name="section_one_per_question")]
+
+    def __str__(self) -> str:
+        return self.question.short_title
+
+    @property
+    def key(self) -> str:
+        """How a revision's content names this section's text."""
+        return f"section-{self.question.number}"
+
+
+class Revision(models.Model):
+    """One saved state of a report's whole text. Never changed once written.
+
+    ``content`` maps each part's key ("summary", "key_findings", "lead_quote", "section-<n>") to its
+    Markdown source.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    based_on = models.PositiveIntegerField(null=True, blank=True, help_text="The revision the author started from.")
+    changed_parts = models.JSONField(default=list, help_text="Keys of the parts this revision changed.")
+    note = models.CharField(max_length=200, blank=True)
+    content = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ("report", "-number")
+        constraints = [models.UniqueConstraint(fields=("report", "number"), name="revision_number_once_per_report")]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of {self.report}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("A revision is never changed: make a new one")
+        super().save(*args, **kwargs)
+
+    def part(self, key: str) -> str:
+        return str(self.content.get(key, ""))
+
+
+class ReportEvent(models.Model):
+    """The audit trail: every workflow transition (who moved which revision from what state to what,
+    and why) and every other act on a report (comments resolved, fact checks issued and settled)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=50)
+    from_state = models.CharField(max_length=30, choices=ReportState.choices)
+    to_state = models.CharField(max_length=30, choices=ReportState.choices)
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("report", "-at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_state} to {self.to_state}"
+
+
+class ReviewComment(models.Model):
+    """A review comment on a section (or on the report as a whole), with replies."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
+    part = models.CharField(max_length=30, blank=True, help_text="The part commented on; empty for the whole report.")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    reply_to = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("report", "created_at", "pk")
+        constraints = [
+            models.CheckConstraint(
+                name="review_comment_only_threads_resolve",
+                condition=Q(reply_to__isnull=True) | Q(resolved_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.part or 'the report'}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+class ReviewMark(models.Model):
+    """The latest revision a reviewer reviewed, so that they can see what changed since."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="review_marks")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("report", "reviewer"), name="review_mark_once_per_reviewer")]
+
+
+class FactCheck(models.Model):
+    """A link that lets the force's liaison check one revision for factual accuracy, without an account.
+
+    The link carries a random token; only its SHA-256 is stored. It expires and can be revoked.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="fact_checks")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    liaison_name = models.CharField(max_length=200)
+    liaison_email = models.EmailField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("report", "-issued_at")
+
+    def __str__(self) -> str:
+        return f"Fact check of {self.report} by {self.liaison_name}"
+
+    def is_open(self, now: Any = None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and now < self.expires_at
+
+
+class FactCheckPoint(models.Model):
+    """A point the force's liaison raised, and what the inspectors decided about it."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    fact_check = models.ForeignKey(FactCheck, on_delete=models.CASCADE, related_name="points")
+    part = models.CharField(max_length=30, blank=True)
+    text = models.TextField()
+    raised_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("fact_check", "raised_at", "pk")
+        constraints = [
+            models.CheckConstraint(
+                name="fact_check_point_decision_has_reason",
+                condition=Q(decision="") | ~Q(reason=""),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Point on {self.part or 'the report'}"
+

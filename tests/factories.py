@@ -113,3 +113,30 @@ class FindingFactory(factory.django.DjangoModelFactory[Finding]):
     inspection = factory.SubFactory(InspectionFactory)
     kind = Finding.Kind.AREA_FOR_IMPROVEMENT
     text = factory.Sequence(lambda n: f"The force should improve thing {n}.")
+
+
+def ready_inspection(*, team: list[User], lead: User) -> Inspection:
+    """An inspection whose judgments are all recorded, ready for its report to be submitted."""
+    from inspections.models import Pillar
+
+    programme = ProgrammeFactory()
+    QuestionFactory(programme=programme, number=1, short_title="Fairness")
+    QuestionFactory(programme=programme, number=2, short_title="Ethics")
+    inspection = InspectionFactory(programme=programme, team=team, lead_inspector=lead)
+    for question in programme.questions.all():
+        Judgment.objects.create(inspection=inspection, question=question, grade=grade("good"), narrative="Good.")
+    Judgment.objects.create(
+        inspection=inspection, pillar=Pillar.objects.get(slug="legitimacy"), grade=grade("good"), narrative="Good."
+    )
+    return inspection
+
+
+def write_whole_report(report, author: User) -> None:  # type: ignore[no-untyped-def]
+    """Write every part of ``report`` (one revision per part), as an author would."""
+    from reports.selectors import report_parts
+    from reports.services import report_save_part
+
+    for part in report_parts(report):
+        report.refresh_from_db()
+        report_save_part(report=report, actor=author, part=part.key, text=f"Text of {part.title}.", based_on=report.version)
+    report.refresh_from_db()

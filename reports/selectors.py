@@ -1,0 +1,171 @@
+"""Reads of reports: their parts, authors, pre-submission checks and the workspace's lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts import permissions
+from inspections.models import Finding, Judgment
+from inspections.selectors import earlier_findings_without_outcome
+from reports.models import FIXED_PARTS, FactCheckPoint, Report, ReportState, ReviewComment, Revision
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str
+    title: str
+    question_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    """One pre-submission check. ``blocking`` checks stop submission; the others are flags."""
+
+    key: str
+    message: str
+    blocking: bool = True
+    link: str = ""
+
+
+def report_parts(report: Report) -> list[Part]:
+    """The report's parts in reading order: summary, key findings, quote, then a section a question."""
+    parts = [Part(key, title) for key, title in FIXED_PARTS.items()]
+    parts += [
+        Part(section.key, f"{section.question.number}. {section.question.short_title}", section.question_id)
+        for section in report.sections.select_related("question").order_by("question__number")
+    ]
+    return parts
+
+
+def report_part_keys(report: Report) -> set[str]:
+    return {part.key for part in report_parts(report)}
+
+
+def report_authors(report: Report, *, up_to: int | None = None) -> set[int]:
+    """Ids of everyone who wrote a revision of the report (up to revision ``up_to``)."""
+    revisions = report.revisions.all()
+    if up_to is not None:
+        revisions = revisions.filter(number__lte=up_to)
+    return set(revisions.values_list("author_id", flat=True))
+
+
+def submission_problems(report: Report) -> list[Check]:
+    """What stands between the report and review, as a list the inspector can act on."""
+    inspection = report.inspection
+    programme = inspection.programme
+    problems: list[Check] = []
+    judgments = {j.question_id: j for j in inspection.judgments.filter(question__isnull=False)}
+    for question in programme.questions.filter(graded=True):
+        judgment = judgments.get(question.pk)
+        if judgment is None or judgment.grade_id is None:
+            problems.append(
+                Check("judgment", f"Record a graded judgment for question {question.number}: {question.short_title}")
+            )
+    pillar_judgments = {j.pillar_id: j for j in inspection.judgments.filter(pillar__isnull=False)}
+    for pillar in programme.pillars.all():
+        judgment = pillar_judgments.get(pillar.pk)
+        if judgment is None or judgment.grade_id is None:
+            problems.append(Check("judgment", f"Record the overall judgment for {pillar.name}"))
+    causes = inspection.findings.filter(kind=Finding.Kind.CAUSE_OF_CONCERN)
+    for cause in causes.annotate(
+        has_recommendation=Exists(Finding.objects.filter(cause_of_concern=OuterRef("pk")))
+    ).filter(has_recommendation=False):
+        problems.append(Check("cause", f"Add a recommendation to the cause of concern: {cause.text[:80]}"))
+    if causes.exists():
+        good_or_better = Judgment.objects.filter(
+            inspection=inspection, pillar__isnull=False, grade__rank__lte=2
+        ).select_related("pillar", "grade")
+        for judgment in good_or_better:
+            problems.append(
+                Check(
+                    "consistency",
+                    f"{judgment.pillar.name if judgment.pillar else 'A pillar'} is graded "
+                    f"{judgment.grade.label.lower() if judgment.grade else ''} but the inspection has an open cause of "
+                    "concern: check the grade is right",
+                    blocking=False,
+                )
+            )
+    missing = earlier_findings_without_outcome(inspection=inspection).count()
+    if missing:
+        problems.append(
+            Check("outcomes", f"Record what became of {missing} open finding{'s' if missing != 1 else ''} from earlier inspections")
+        )
+    latest = report.latest_revision()
+    content = latest.content if latest else {}
+    for part in report_parts(report):
+        if not str(content.get(part.key, "")).strip():
+            problems.append(Check("text", f"Write the {part.title.lower() if not part.question_id else 'section ' + part.title}"))
+    signed_off = report.judgments_signed_off_at
+    last_change = inspection.judgments.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    if signed_off is None:
+        problems.append(Check("sign_off", "The lead inspector has not signed off the judgments yet", blocking=False))
+    elif last_change is not None and last_change > signed_off:
+        problems.append(
+            Check("sign_off", "The judgments changed after the lead inspector signed them off: ask for sign-off again", blocking=False)
+        )
+    return problems
+
+
+def approval_problems(report: Report) -> list[Check]:
+    """What stands between a report in review and approval: the lead's sign-off must be current."""
+    return [
+        Check(check.key, check.message, blocking=True) for check in submission_problems(report) if check.key == "sign_off"
+    ]
+
+
+# --- The workspace ----------------------------------------------------------------------------
+
+
+def reports_for_workspace() -> QuerySet[Report]:
+    return Report.objects.select_related(
+        "inspection__force", "inspection__programme", "inspection__lead_inspector"
+    ).order_by("-inspection__programme__year", "inspection__force__name")
+
+
+def my_reports(user: User) -> QuerySet[Report]:
+    """Reports of the inspections ``user`` leads or is on the team of."""
+    return reports_for_workspace().filter(
+        Q(inspection__team=user) | Q(inspection__lead_inspector=user)
+    ).distinct()
+
+
+def reviews_waiting_for(user: User) -> QuerySet[Report]:
+    """For an editor: reports in review that they did not write."""
+    if not permissions.is_editor(user):
+        return Report.objects.none()
+    wrote = Revision.objects.filter(report=OuterRef("pk"), author=user)
+    return reports_for_workspace().filter(state=ReportState.IN_REVIEW).exclude(Exists(wrote))
+
+
+def comments_waiting_for(user: User) -> QuerySet[ReviewComment]:
+    """Open comment threads on the reports of ``user``'s inspections, last word not theirs."""
+    threads = ReviewComment.objects.filter(
+        reply_to__isnull=True,
+        resolved_at__isnull=True,
+    ).filter(Q(report__inspection__team=user) | Q(report__inspection__lead_inspector=user))
+    return threads.exclude(author=user).select_related("report__inspection__force", "author").distinct()
+
+
+def fact_check_points_waiting_for(user: User) -> QuerySet[FactCheckPoint]:
+    return (
+        FactCheckPoint.objects.filter(decision="")
+        .filter(
+            Q(fact_check__report__inspection__team=user) | Q(fact_check__report__inspection__lead_inspector=user)
+        )
+        .select_related("fact_check__report__inspection__force")
+        .distinct()
+    )
+
+
+def sign_offs_waiting_for(user: User) -> QuerySet[Report]:
+    return reports_for_workspace().filter(
+        inspection__lead_inspector=user,
+        state__in=(ReportState.DRAFT, ReportState.CHANGES_REQUESTED, ReportState.IN_REVIEW),
+        judgments_signed_off_at__isnull=True,
+    )

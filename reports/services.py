@@ -1,0 +1,435 @@
+"""Every change to a report: saves (new revisions), the workflow, review comments and fact checks.
+
+Each function is one transaction. It checks who may act (``accounts.permissions``), locks the report
+row and re-reads its state inside the transaction, writes, and leaves a ``ReportEvent``. Errors are
+``PermissionDenied`` (not allowed), ``WorkflowError`` (not in this state), ``EditConflict`` (someone
+saved first) or ``ValidationError`` (bad input); nothing is written when one is raised.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from accounts import permissions
+from inspections.models import Inspection
+from reports.models import (
+
+    FactCheck,
+    FactCheckPoint,
+    Report,
+    ReportEvent,
+    ReportState,
+    ReviewComment,
+    ReviewMark,
+    Revision,
+    Section,
+)
+from reports.selectors import approval_problems, report_authors, report_part_keys, submission_problems
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+#: The most text one part of a report may hold. Long enough for any real section; a paste of a
+#: whole book is refused with a message rather than stored.
+MAX_PART_CHARACTERS = 100_000
+FACT_CHECK_WORKING_DAYS = 10
+
+
+class WorkflowError(Exception):
+    """The report's state does not allow this action (someone else may have moved it on)."""
+
+
+@dataclass
+class EditConflict(Exception):  # noqa: N818 - a conflict is an outcome, not a programming error
+    """Someone saved the same part since the revision the user started from."""
+
+    part: str
+    theirs: Revision
+    their_text: str
+    your_text: str
+    based_on: int
+
+
+# --- Creating and saving --------------------------------------------------------------------
+
+
+def report_start(*, inspection: Inspection) -> Report:
+    """The inspection's report, with one section per question of its programme. Idempotent."""
+    with transaction.atomic():
+        report, _ = Report.objects.get_or_create(
+            inspection=inspection,
+            defaults={"slug": f"{inspection.programme.slug}-{inspection.force.slug}"},
+        )
+        for question in inspection.programme.questions.all():
+            Section.objects.get_or_create(report=report, question=question)
+    return report
+
+
+def clean_text(text: str) -> str:
+    """Text as it is stored: no NUL or other control characters, Unix line endings, NFC, trimmed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def _lock(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related("inspection__programme", "inspection__force").get(
+        pk=report.pk
+    )
+
+
+def _log(
+    report: Report, actor: User, action: str, from_state: str, *, revision: Revision | None = None, reason: str = ""
+) -> ReportEvent:
+    return ReportEvent.objects.create(
+        report=report,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=report.state,
+        revision=revision,
+        reason=reason,
+    )
+
+
+def _new_revision(
+    report: Report, actor: User, content: dict[str, str], *, based_on: int | None, changed: list[str], note: str = ""
+) -> Revision:
+    """Write revision ``report.version + 1`` (the caller holds the row lock) and move the version on.
+
+    The update is a compare-and-set on the version, so even a database without row locks cannot
+    let two saves take the same number.
+    """
+    number = report.version + 1
+    moved = Report.objects.filter(pk=report.pk, version=report.version).update(version=number, updated_at=timezone.now())
+    if not moved:
+        raise WorkflowError("The report changed while saving: try again")
+    revision = Revision.objects.create(
+        report=report, number=number, author=actor, based_on=based_on, changed_parts=changed, note=note, content=content
+    )
+    report.version = number
+    if report.state == ReportState.APPROVED:
+        # Approval binds to one revision: any later edit sends the report back to review.
+        from_state = report.state
+        report.reopen_for_review()
+        report.approved_revision = None
+        report.save(update_fields=["state", "approved_revision"])
+        _log(report, actor, "Edited after approval: back to review", from_state, revision=revision)
+    return revision
+
+
+def report_save_part(*, report: Report, actor: User, part: str, text: str, based_on: int) -> Revision | None:
+    """Save one part of the report as a new revision, based on revision ``based_on``.
+
+    If someone saved since ``based_on`` but changed other parts, the save goes on top of theirs. If
+    they changed this part, ``EditConflict`` is raised carrying both texts, and nothing is saved.
+    Returns the new revision, or ``None`` when the text is unchanged. Raises ``PermissionDenied``,
+    ``WorkflowError`` (the report is past editing) or ``ValidationError`` (too long, unknown part).
+    """
+    if not permissions.can_edit_report(actor, report):
+        raise PermissionDenied("You cannot edit this report")
+    text = clean_text(text)
+    if len(text) > MAX_PART_CHARACTERS:
+        raise ValidationError(f"The text must be {MAX_PART_CHARACTERS:,} characters or fewer", code="too_long")
+    with transaction.atomic():
+        report = _lock(report)
+        if part not in report_part_keys(report):
+            raise ValidationError("Select a part of this report", code="unknown_part")
+        if not report.is_editable:
+            raise WorkflowError(f"The report is {report.get_state_display().lower()}: it can no longer be edited")
+        latest = report.latest_revision()
+        current = dict(latest.content) if latest else {}
+        if based_on != report.version:
+            base = report.revisions.filter(number=based_on).first()
+            base_text = base.part(part) if base else ""
+            if latest is not None and latest.part(part) != base_text:
+                raise EditConflict(part=part, theirs=latest, their_text=latest.part(part), your_text=text, based_on=based_on)
+        if current.get(part, "") == text:
+            return None
+        current[part] = text
+        return _new_revision(report, actor, current, based_on=based_on, changed=[part])
+
+
+def report_restore_revision(*, report: Report, actor: User, number: int) -> Revision:
+    """Make a new revision with the content of revision ``number``. Nothing is overwritten."""
+    if not permissions.can_edit_report(actor, report):
+        raise PermissionDenied("You cannot edit this report")
+    with transaction.atomic():
+        report = _lock(report)
+        if not report.is_editable:
+            raise WorkflowError(f"The report is {report.get_state_display().lower()}: it can no longer be edited")
+        old = report.revisions.filter(number=number).first()
+        if old is None:
+            raise ValidationError("Select a revision of this report", code="unknown_revision")
+        latest = report.latest_revision()
+        current = latest.content if latest else {}
+        changed = sorted(key for key in set(current) | set(old.content) if current.get(key, "") != old.content.get(key, ""))
+        return _new_revision(
+            report, actor, dict(old.content), based_on=report.version, changed=changed, note=f"Restored revision {number}"
+        )
+
+
+# --- The workflow -----------------------------------------------------------------------------
+
+
+def report_submit_for_review(*, report: Report, actor: User) -> Report:
+    """The team submits the report. Refused with ``ValidationError`` listing the problems while any
+    pre-submission check fails (see ``reports.selectors.submission_problems``)."""
+    if not permissions.can_submit_report(actor, report):
+        raise PermissionDenied("Only the inspection's team can submit its report")
+    with transaction.atomic():
+        report = _lock(report)
+        if not can_proceed(report.submit_for_review):
+            raise WorkflowError(f"The report is {report.get_state_display().lower()}: it cannot be submitted")
+        problems = [check.message for check in submission_problems(report) if check.blocking]
+        if problems:
+            raise ValidationError(problems, code="checks_failed")
+        from_state = report.state
+        report.submit_for_review()
+        report.save(update_fields=["state", "updated_at"])
+        _log(report, actor, "Submitted for review", from_state, revision=report.latest_revision())
+    return report
+
+
+def report_request_changes(*, report: Report, actor: User, reason: str) -> Report:
+    """An editor sends the report back to the team, saying why."""
+    if not permissions.can_review_report(actor, report):
+        raise PermissionDenied("Only editors review reports")
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError("Enter what needs to change", code="reason_required")
+    with transaction.atomic():
+        report = _lock(report)
+        if not can_proceed(report.request_changes):
+            raise WorkflowError(f"The report is {report.get_state_display().lower()}: changes cannot be requested")
+        from_state = report.state
+        report.request_changes()
+        report.save(update_fields=["state", "updated_at"])
+        revision = report.latest_revision()
+        _log(report, actor, "Changes requested", from_state, revision=revision, reason=reason)
+        if revision is not None:
+            review_mark(report=report, reviewer=actor, revision=revision)
+    return report
+
+
+def report_approve(*, report: Report, actor: User, revision_number: int) -> Report:
+    """An editor approves revision ``revision_number``, which must still be the latest.
+
+    The two-person rule: nobody who wrote any revision up to it may approve it. The lead inspector
+    must have signed off the judgments first.
+    """
+    if not permissions.can_review_report(actor, report):
+        raise PermissionDenied("Only editors approve reports")
+    with transaction.atomic():
+        report = _lock(report)
+        if report.version != revision_number:
+            raise WorkflowError("The report has changed since you reviewed it: review the latest revision")
+        revision = report.revisions.get(number=revision_number)
+        if not permissions.can_approve_report(actor, report, report_authors(report, up_to=revision_number)):
+            raise PermissionDenied("You wrote part of this report, so someone else must approve it")
+        if not can_proceed(report.approve):
+            raise WorkflowError(f"The report is {report.get_state_display().lower()}: it cannot be approved")
+        sign_off = [check.message for check in approval_problems(report)]
+        if sign_off:
+            raise ValidationError(sign_off, code="not_signed_off")
+        from_state = report.state
+        report.approve()
+        report.approved_revision = revision
+        report.save(update_fields=["state", "approved_revision", "updated_at"])
+        _log(report, actor, "Approved", from_state, revision=revision)
+        review_mark(report=report, reviewer=actor, revision=revision)
+    return report
+
+
+def report_sign_off_judgments(*, report: Report, actor: User) -> Report:
+    """The lead inspector signs off the inspection's judgments as they stand now."""
+    if not permissions.can_sign_off_judgments(actor, report):
+        raise PermissionDenied("Only the inspection's lead inspector signs off its judgments")
+    with transaction.atomic():
+        report = _lock(report)
+        if not report.is_editable:
+            raise WorkflowError(f"The report is {report.get_state_display().lower()}: its judgments are settled")
+        report.judgments_signed_off_by = actor
+        report.judgments_signed_off_at = timezone.now()
+        report.save(update_fields=["judgments_signed_off_by", "judgments_signed_off_at"])
+        _log(report, actor, "Judgments signed off", report.state, revision=report.latest_revision())
+    return report
+
+
+def review_mark(*, report: Report, reviewer: User, revision: Revision) -> None:
+    """Remember that ``reviewer`` has reviewed up to ``revision``."""
+    ReviewMark.objects.update_or_create(
+        report=report, reviewer=reviewer, defaults={"revision": revision, "at": timezone.now()}
+    )
+
+
+# --- Review comments --------------------------------------------------------------------------
+
+
+def comment_add(
+    *, report: Report, actor: User, body: str, part: str = "", reply_to: ReviewComment | None = None
+) -> ReviewComment:
+    """A comment on a part of the report (or the whole), or a reply in a comment's thread."""
+    if not permissions.can_comment_on_report(actor, report):
+        raise PermissionDenied("You cannot comment on this report")
+    body = clean_text(body)
+    if not body:
+        raise ValidationError("Enter your comment", code="required")
+    if len(body) > 10_000:
+        raise ValidationError("The comment must be 10,000 characters or fewer", code="too_long")
+    if part and part not in report_part_keys(report):
+        raise ValidationError("Select a part of this report", code="unknown_part")
+    if reply_to is not None:
+        if reply_to.report_id != report.pk:
+            raise ValidationError("Select a comment on this report", code="unknown_comment")
+        reply_to = reply_to.reply_to or reply_to  # threads are one level deep
+        part = reply_to.part
+    with transaction.atomic():
+        return ReviewComment.objects.create(
+            report=report, part=part, author=actor, body=body, reply_to=reply_to, revision=report.latest_revision()
+        )
+
+
+def comment_set_resolved(*, comment: ReviewComment, actor: User, resolved: bool) -> ReviewComment:
+    """Resolve a comment thread, or open it again."""
+    report = comment.report
+    if not permissions.can_comment_on_report(actor, report):
+        raise PermissionDenied("You cannot resolve comments on this report")
+    if comment.reply_to_id is not None:
+        raise ValidationError("Resolve the thread, not a reply", code="reply")
+    with transaction.atomic():
+        comment = ReviewComment.objects.select_for_update().get(pk=comment.pk)
+        comment.resolved_at = timezone.now() if resolved else None
+        comment.resolved_by = actor if resolved else None
+        comment.save(update_fields=["resolved_at", "resolved_by"])
+        _log(report, actor, "Comment resolved" if resolved else "Comment reopened", report.state, reason=comment.body[:200])
+    return comment
+
+
+# --- Factual accuracy check -------------------------------------------------------------------
+
+
+def add_working_days(start: datetime.datetime, days: int) -> datetime.datetime:
+    """``days`` working days (Monday to Friday) after ``start``. Bank holidays are not counted out."""
+    current = start
+    while days > 0:
+        current += datetime.timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def fact_check_issue(
+    *, report: Report, actor: User, liaison_name: str, liaison_email: str, working_days: int = FACT_CHECK_WORKING_DAYS
+) -> tuple[FactCheck, str]:
+    """Issue a link for the force's liaison to check the latest revision. Returns the record and the
+    secret token for the link (shown once; only its hash is kept)."""
+    if not permissions.can_issue_fact_check(actor, report):
+        raise PermissionDenied("Only editors and the lead inspector issue fact-check links")
+    if not 1 <= working_days <= 30:
+        raise ValidationError("The link must last between 1 and 30 working days", code="days")
+    with transaction.atomic():
+        report = _lock(report)
+        revision = report.latest_revision()
+        if revision is None:
+            raise WorkflowError("Write the report before asking the force to check it")
+        if not report.is_editable:
+            raise WorkflowError(f"The report is {report.get_state_display().lower()}: it is past fact checking")
+        token = secrets.token_urlsafe(32)
+        check = FactCheck.objects.create(
+            report=report,
+            revision=revision,
+            token_hash=hash_token(token),
+            liaison_name=clean_text(liaison_name),
+            liaison_email=liaison_email,
+            issued_by=actor,
+            expires_at=add_working_days(timezone.now(), working_days),
+        )
+        _log(report, actor, "Fact-check link issued", report.state, revision=revision, reason=f"To {check.liaison_name}")
+    return check, token
+
+
+def fact_check_revoke(*, fact_check: FactCheck, actor: User) -> FactCheck:
+    if not permissions.can_issue_fact_check(actor, fact_check.report):
+        raise PermissionDenied("Only editors and the lead inspector revoke fact-check links")
+    with transaction.atomic():
+        updated = FactCheck.objects.filter(pk=fact_check.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=actor
+        )
+        if updated:
+            _log(fact_check.report, actor, "Fact-check link revoked", fact_check.report.state, revision=fact_check.revision)
+    fact_check.refresh_from_db()
+    return fact_check
+
+
+def fact_check_for_token(token: str) -> FactCheck | None:
+    """The open fact check a link's token opens, or ``None`` (unknown, expired or revoked)."""
+    check = FactCheck.objects.select_related("report__inspection__force", "report__inspection__programme", "revision").filter(
+        token_hash=hash_token(token)
+    ).first()
+    if check is None or not check.is_open():
+        return None
+    return check
+
+
+def fact_check_point_raise(*, fact_check: FactCheck, part: str, text: str) -> FactCheckPoint:
+    """The liaison raises a point (no account: the open link is the authority)."""
+    if not fact_check.is_open():
+        raise PermissionDenied("This link has expired or been revoked")
+    text = clean_text(text)
+    if not text:
+        raise ValidationError("Enter the point you want to raise", code="required")
+    if len(text) > 10_000:
+        raise ValidationError("The point must be 10,000 characters or fewer", code="too_long")
+    if part and part not in report_part_keys(fact_check.report):
+        raise ValidationError("Select a part of the report", code="unknown_part")
+    with transaction.atomic():
+        point = FactCheckPoint.objects.create(fact_check=fact_check, part=part, text=text)
+        ReportEvent.objects.create(
+            report=fact_check.report,
+            actor=fact_check.issued_by,
+            action=f"Fact-check point raised by {fact_check.liaison_name}",
+            from_state=fact_check.report.state,
+            to_state=fact_check.report.state,
+            revision=fact_check.revision,
+            reason=text[:500],
+        )
+    return point
+
+
+def fact_check_point_decide(*, point: FactCheckPoint, actor: User, decision: str, reason: str) -> FactCheckPoint:
+    """An inspector accepts or rejects a liaison's point, giving a reason either way."""
+    report = point.fact_check.report
+    if not permissions.can_settle_fact_check(actor, report):
+        raise PermissionDenied("Only the inspection's team settles fact-check points")
+    if decision not in FactCheckPoint.Decision.values:
+        raise ValidationError("Select accept or reject", code="decision")
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError("Enter the reason for your decision", code="reason_required")
+    with transaction.atomic():
+        point = FactCheckPoint.objects.select_for_update().get(pk=point.pk)
+        point.decision = decision
+        point.reason = reason
+        point.decided_by = actor
+        point.decided_at = timezone.now()
+        point.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
+        _log(report, actor, f"Fact-check point {point.get_decision_display().lower()}", report.state, reason=reason)
+    return point
+
+
