@@ -33,7 +33,10 @@ class SignInForm(GovUKForm, AuthenticationForm):
         self.fields["username"] = forms.EmailField(
             label="Email address",
             max_length=254,
-            error_messages={"required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.org"},
+            error_messages={
+                "required": "Enter your email address",
+                "invalid": "Enter an email address in the correct format, like name@example.org",
+            },
             widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         )
         self.fields["password"].label = "Password"

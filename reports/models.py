@@ -46,11 +46,11 @@ class Report(models.Model):
     inspection = models.OneToOneField(Inspection, on_delete=models.PROTECT, related_name="report")
     slug = models.SlugField(max_length=250, unique=True)
     # Changed only by the transition functions of ``reports.services``: never assigned directly.
-    state = FSMField(max_length=30, choices=ReportState.choices, default=ReportState.DRAFT, protected=False, db_index=True)
-    version = models.PositiveIntegerField(default=0, help_text="The number of the latest revision.")
-    approved_revision = models.ForeignKey(
-        "Revision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    state = FSMField(
+        max_length=30, choices=ReportState.choices, default=ReportState.DRAFT, protected=False, db_index=True
     )
+    version = models.PositiveIntegerField(default=0, help_text="The number of the latest revision.")
+    approved_revision = models.ForeignKey("Revision", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     judgments_signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -209,6 +209,9 @@ class ReviewMark(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=("report", "reviewer"), name="review_mark_once_per_reviewer")]
 
+    def __str__(self) -> str:
+        return f"{self.reviewer} reviewed {self.report} up to revision {self.revision.number}"
+
 
 class FactCheck(models.Model):
     """A link that lets the force's liaison check one revision for factual accuracy, without an account.
@@ -269,4 +272,3 @@ class FactCheckPoint(models.Model):
 
     def __str__(self) -> str:
         return f"Point on {self.part or 'the report'}"
-

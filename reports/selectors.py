@@ -94,20 +94,29 @@ def submission_problems(report: Report) -> list[Check]:
     missing = earlier_findings_without_outcome(inspection=inspection).count()
     if missing:
         problems.append(
-            Check("outcomes", f"Record what became of {missing} open finding{'s' if missing != 1 else ''} from earlier inspections")
+            Check(
+                "outcomes",
+                f"Record what became of {missing} open finding{'s' if missing != 1 else ''} from earlier inspections",
+            )
         )
     latest = report.latest_revision()
     content = latest.content if latest else {}
     for part in report_parts(report):
         if not str(content.get(part.key, "")).strip():
-            problems.append(Check("text", f"Write the {part.title.lower() if not part.question_id else 'section ' + part.title}"))
+            problems.append(
+                Check("text", f"Write the {part.title.lower() if not part.question_id else 'section ' + part.title}")
+            )
     signed_off = report.judgments_signed_off_at
     last_change = inspection.judgments.order_by("-updated_at").values_list("updated_at", flat=True).first()
     if signed_off is None:
         problems.append(Check("sign_off", "The lead inspector has not signed off the judgments yet", blocking=False))
     elif last_change is not None and last_change > signed_off:
         problems.append(
-            Check("sign_off", "The judgments changed after the lead inspector signed them off: ask for sign-off again", blocking=False)
+            Check(
+                "sign_off",
+                "The judgments changed after the lead inspector signed them off: ask for sign-off again",
+                blocking=False,
+            )
         )
     return problems
 
@@ -115,7 +124,9 @@ def submission_problems(report: Report) -> list[Check]:
 def approval_problems(report: Report) -> list[Check]:
     """What stands between a report in review and approval: the lead's sign-off must be current."""
     return [
-        Check(check.key, check.message, blocking=True) for check in submission_problems(report) if check.key == "sign_off"
+        Check(check.key, check.message, blocking=True)
+        for check in submission_problems(report)
+        if check.key == "sign_off"
     ]
 
 
@@ -130,9 +141,7 @@ def reports_for_workspace() -> QuerySet[Report]:
 
 def my_reports(user: User) -> QuerySet[Report]:
     """Reports of the inspections ``user`` leads or is on the team of."""
-    return reports_for_workspace().filter(
-        Q(inspection__team=user) | Q(inspection__lead_inspector=user)
-    ).distinct()
+    return reports_for_workspace().filter(Q(inspection__team=user) | Q(inspection__lead_inspector=user)).distinct()
 
 
 def reviews_waiting_for(user: User) -> QuerySet[Report]:
@@ -155,9 +164,7 @@ def comments_waiting_for(user: User) -> QuerySet[ReviewComment]:
 def fact_check_points_waiting_for(user: User) -> QuerySet[FactCheckPoint]:
     return (
         FactCheckPoint.objects.filter(decision="")
-        .filter(
-            Q(fact_check__report__inspection__team=user) | Q(fact_check__report__inspection__lead_inspector=user)
-        )
+        .filter(Q(fact_check__report__inspection__team=user) | Q(fact_check__report__inspection__lead_inspector=user))
         .select_related("fact_check__report__inspection__force")
         .distinct()
     )

@@ -17,14 +17,12 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-
 from django.utils import timezone
 from django_fsm import can_proceed
 
 from accounts import permissions
 from inspections.models import Inspection
 from reports.models import (
-
     FactCheck,
     FactCheckPoint,
     Report,
@@ -51,7 +49,7 @@ class WorkflowError(Exception):
 
 
 @dataclass
-class EditConflict(Exception):  # noqa: N818 - a conflict is an outcome, not a programming error
+class EditConflict(Exception):
     """Someone saved the same part since the revision the user started from."""
 
     part: str
@@ -84,8 +82,10 @@ def clean_text(text: str) -> str:
 
 
 def _lock(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related("inspection__programme", "inspection__force").get(
-        pk=report.pk
+    return (
+        Report.objects.select_for_update()
+        .select_related("inspection__programme", "inspection__force")
+        .get(pk=report.pk)
     )
 
 
@@ -112,7 +112,9 @@ def _new_revision(
     let two saves take the same number.
     """
     number = report.version + 1
-    moved = Report.objects.filter(pk=report.pk, version=report.version).update(version=number, updated_at=timezone.now())
+    moved = Report.objects.filter(pk=report.pk, version=report.version).update(
+        version=number, updated_at=timezone.now()
+    )
     if not moved:
         raise WorkflowError("The report changed while saving: try again")
     revision = Revision.objects.create(
@@ -154,7 +156,9 @@ def report_save_part(*, report: Report, actor: User, part: str, text: str, based
             base = report.revisions.filter(number=based_on).first()
             base_text = base.part(part) if base else ""
             if latest is not None and latest.part(part) != base_text:
-                raise EditConflict(part=part, theirs=latest, their_text=latest.part(part), your_text=text, based_on=based_on)
+                raise EditConflict(
+                    part=part, theirs=latest, their_text=latest.part(part), your_text=text, based_on=based_on
+                )
         if current.get(part, "") == text:
             return None
         current[part] = text
@@ -174,9 +178,16 @@ def report_restore_revision(*, report: Report, actor: User, number: int) -> Revi
             raise ValidationError("Select a revision of this report", code="unknown_revision")
         latest = report.latest_revision()
         current = latest.content if latest else {}
-        changed = sorted(key for key in set(current) | set(old.content) if current.get(key, "") != old.content.get(key, ""))
+        changed = sorted(
+            key for key in set(current) | set(old.content) if current.get(key, "") != old.content.get(key, "")
+        )
         return _new_revision(
-            report, actor, dict(old.content), based_on=report.version, changed=changed, note=f"Restored revision {number}"
+            report,
+            actor,
+            dict(old.content),
+            based_on=report.version,
+            changed=changed,
+            note=f"Restored revision {number}",
         )
 
 
@@ -313,7 +324,13 @@ def comment_set_resolved(*, comment: ReviewComment, actor: User, resolved: bool)
         comment.resolved_at = timezone.now() if resolved else None
         comment.resolved_by = actor if resolved else None
         comment.save(update_fields=["resolved_at", "resolved_by"])
-        _log(report, actor, "Comment resolved" if resolved else "Comment reopened", report.state, reason=comment.body[:200])
+        _log(
+            report,
+            actor,
+            "Comment resolved" if resolved else "Comment reopened",
+            report.state,
+            reason=comment.body[:200],
+        )
     return comment
 
 
@@ -360,7 +377,9 @@ def fact_check_issue(
             issued_by=actor,
             expires_at=add_working_days(timezone.now(), working_days),
         )
-        _log(report, actor, "Fact-check link issued", report.state, revision=revision, reason=f"To {check.liaison_name}")
+        _log(
+            report, actor, "Fact-check link issued", report.state, revision=revision, reason=f"To {check.liaison_name}"
+        )
     return check, token
 
 
@@ -372,16 +391,24 @@ def fact_check_revoke(*, fact_check: FactCheck, actor: User) -> FactCheck:
             revoked_at=timezone.now(), revoked_by=actor
         )
         if updated:
-            _log(fact_check.report, actor, "Fact-check link revoked", fact_check.report.state, revision=fact_check.revision)
+            _log(
+                fact_check.report,
+                actor,
+                "Fact-check link revoked",
+                fact_check.report.state,
+                revision=fact_check.revision,
+            )
     fact_check.refresh_from_db()
     return fact_check
 
 
 def fact_check_for_token(token: str) -> FactCheck | None:
     """The open fact check a link's token opens, or ``None`` (unknown, expired or revoked)."""
-    check = FactCheck.objects.select_related("report__inspection__force", "report__inspection__programme", "revision").filter(
-        token_hash=hash_token(token)
-    ).first()
+    check = (
+        FactCheck.objects.select_related("report__inspection__force", "report__inspection__programme", "revision")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
     if check is None or not check.is_open():
         return None
     return check
@@ -431,5 +458,3 @@ def fact_check_point_decide(*, point: FactCheckPoint, actor: User, decision: str
         point.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
         _log(report, actor, f"Fact-check point {point.get_decision_display().lower()}", report.state, reason=reason)
     return point
-
-

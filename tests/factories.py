@@ -138,5 +138,7 @@ def write_whole_report(report, author: User) -> None:  # type: ignore[no-untyped
 
     for part in report_parts(report):
         report.refresh_from_db()
-        report_save_part(report=report, actor=author, part=part.key, text=f"Text of {part.title}.", based_on=report.version)
+        report_save_part(
+            report=report, actor=author, part=part.key, text=f"Text of {part.title}.", based_on=report.version
+        )
     report.refresh_from_db()

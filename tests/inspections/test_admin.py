@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts.models import User
 from inspections.models import Finding, FindingOutcome, Force, Inspection, Judgment
 from inspections.services import RecommendationInput, cause_of_concern_create
+from reports.services import report_start
 from tests.factories import FindingFactory, InspectionFactory, JudgmentFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,8 @@ MATRIX: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...], tuple[str,
     },
     ("accounts", "user"): (("administrator",), ("administrator",), ("administrator",)),
     ("auth", "group"): (("administrator",), ("administrator",), ("administrator",)),
+    # Reports: read-only in the admin, for administrators.
+    ("reports", "report"): (("administrator",), (), ()),
     # django-axes' lock-outs: read-only records that administrators see and lift.
     **{("axes", m): (("administrator",), (), ()) for m in ("accessattempt", "accesslog", "accessfailurelog")},
 }
@@ -68,6 +71,7 @@ def record(inspection: Inspection) -> dict[str, object]:
         "notablepractice": FindingFactory(inspection=inspection, kind=Finding.Kind.NOTABLE_PRACTICE),
         "user": inspection.lead_inspector,
         "group": inspection.lead_inspector.groups.get(),
+        "report": report_start(inspection=inspection),
         "accessattempt": AccessAttempt.objects.create(
             username="x@example.org", ip_address="127.0.0.1", failures_since_start=1
         ),

@@ -132,3 +132,34 @@ def test_generated_text_is_marked_as_demo(seeded: str) -> None:
 
 def test_forces_are_not_duplicated(seeded: str) -> None:
     assert Force.objects.count() == 43
+
+
+def test_every_inspection_has_a_report_and_2017_shows_every_state_before_publication(seeded: str) -> None:
+    from reports.models import Report, ReportState
+
+    assert Report.objects.count() == Inspection.objects.count()
+    assert set(Report.objects.filter(inspection__programme__year__lt=2017).values_list("state", flat=True)) == {
+        ReportState.PUBLISHED
+    }
+    states_2017 = set(Report.objects.filter(inspection__programme__year=2017).values_list("state", flat=True))
+    assert states_2017 == {"draft", "in_review", "changes_requested", "approved", "scheduled"}
+
+
+def test_the_demo_users_can_walk_every_journey(seeded: str) -> None:
+    from reports.models import Report, Revision
+
+    inspector = User.objects.get(email="inspector@example.org")
+    editor = User.objects.get(email="editor@example.org")
+    lead = User.objects.get(email="lead@example.org")
+    for report in Report.objects.filter(inspection__programme__year=2017, state__in=["draft", "changes_requested"]):
+        assert report.inspection.team.filter(pk=inspector.pk).exists()
+        assert report.inspection.lead_inspector == lead
+    assert not Revision.objects.filter(author=editor).exists()
+    assert Report.objects.filter(inspection__programme__year=2017, state="in_review").exists()
+
+
+def test_west_midlands_2016_report_quotes_the_seed(seeded: str) -> None:
+    from reports.models import Report
+
+    report = Report.objects.get(inspection__force__slug="west-midlands-police", inspection__programme__year=2016)
+    assert report.latest_revision().part("lead_quote").startswith("I have judged West Midlands Police to be good")

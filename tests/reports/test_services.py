@@ -41,7 +41,9 @@ def test_every_save_is_a_new_immutable_revision(report, inspector) -> None:
     assert save(report, inspector, text="Second.") is None  # unchanged: no new revision
 
 
-def test_a_save_on_a_stale_revision_of_the_same_part_is_a_conflict_and_keeps_both_texts(report, inspector, lead_inspector) -> None:
+def test_a_save_on_a_stale_revision_of_the_same_part_is_a_conflict_and_keeps_both_texts(
+    report, inspector, lead_inspector
+) -> None:
     save(report, inspector, text="Base.")
     report.refresh_from_db()
     base = report.version
@@ -108,7 +110,9 @@ def test_submission_needs_outcomes_for_earlier_open_findings(written_report, ins
 def test_a_good_grade_with_a_cause_of_concern_is_flagged_but_not_blocking(written_report, inspector) -> None:
     services_cause = __import__("inspections.services", fromlist=["x"])
     services_cause.cause_of_concern_create(
-        inspection=written_report.inspection, actor=inspector, text="A concern.",
+        inspection=written_report.inspection,
+        actor=inspector,
+        text="A concern.",
         recommendations=[services_cause.RecommendationInput("Fix it.")],
     )
     flags = [check for check in submission_problems(written_report) if check.key == "consistency"]
@@ -126,7 +130,9 @@ def test_the_whole_workflow_leaves_an_audit_trail(written_report, inspector, edi
     report = services.report_approve(report=report, actor=editor, revision_number=report.version)
     assert report.state == ReportState.APPROVED
     assert report.approved_revision.number == report.version
-    actions = list(ReportEvent.objects.filter(report=report).order_by("at", "pk").values_list("action", "from_state", "to_state"))
+    actions = list(
+        ReportEvent.objects.filter(report=report).order_by("at", "pk").values_list("action", "from_state", "to_state")
+    )
     assert actions[-4:] == [
         ("Submitted for review", "draft", "in_review"),
         ("Changes requested", "in_review", "changes_requested"),
@@ -238,7 +244,9 @@ def test_a_fact_check_link_is_scoped_expiring_and_revocable(written_report, insp
 
 def test_only_editors_and_the_lead_issue_fact_check_links(written_report, inspector, lead_inspector) -> None:
     with pytest.raises(PermissionDenied):
-        services.fact_check_issue(report=written_report, actor=inspector, liaison_name="x", liaison_email="x@example.org")
-    services.fact_check_issue(report=written_report, actor=lead_inspector, liaison_name="x", liaison_email="x@example.org")
-
-
+        services.fact_check_issue(
+            report=written_report, actor=inspector, liaison_name="x", liaison_email="x@example.org"
+        )
+    services.fact_check_issue(
+        report=written_report, actor=lead_inspector, liaison_name="x", liaison_email="x@example.org"
+    )

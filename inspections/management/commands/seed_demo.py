@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from inspections import demo
+from reports import demo as reports_demo
 
 
 class Command(BaseCommand):
@@ -15,9 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         summary = demo.load()
+        reports = reports_demo.load()
         self.stdout.write(
             f"Demo data loaded: {summary.forces} forces, {summary.programmes} programmes, "
-            f"{summary.inspections} inspections, {summary.judgments} judgments, {summary.findings} findings."
+            f"{summary.inspections} inspections, {summary.judgments} judgments, {summary.findings} findings, "
+            f"{reports} reports."
         )
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
         for email, (name, role) in demo.DEMO_USERS.items():

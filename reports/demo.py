@@ -1,0 +1,162 @@
+"""Demo reports for ``seed_demo``: every inspection gets a report whose text is built from its
+judgments and findings. 2015 and 2016 are published; 2017 shows every state before publication.
+
+Text is generated from templates and marked "Demo:" like the rest of the demo data, except West
+Midlands 2016, whose quote is the one in the seed press release. Idempotent: a report that already
+has revisions is left as it is, so running twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from inspections.demo import DEMO_MARK, state_2017
+from inspections.models import Finding, Inspection
+from reports.models import Report, ReportEvent, ReportState, Revision
+from reports.services import report_start
+
+WEST_MIDLANDS_QUOTE = (
+    "I have judged West Midlands Police to be good at legitimately keeping people safe and reducing crime. In "
+    "general the force treats the people it serves with fairness and respect. It has adopted a new set of values, "
+    "which focus on compassion for the vulnerable and helping those in need."
+)
+
+CALLOUT: dict[str, str] = {
+    Finding.Kind.AREA_FOR_IMPROVEMENT: "AFI",
+    Finding.Kind.CAUSE_OF_CONCERN: "CONCERN",
+    Finding.Kind.RECOMMENDATION: "RECOMMENDATION",
+    Finding.Kind.NOTABLE_PRACTICE: "NOTABLE",
+}
+
+
+def content_for(inspection: Inspection) -> dict[str, str]:
+    """The text of a report, built from the inspection's judgments and findings."""
+    force = inspection.force_name
+    overall = inspection.judgments.filter(pillar__isnull=False).select_related("grade").first()
+    grade = overall.grade.label.lower() if overall and overall.grade else "not yet graded"
+    findings = list(inspection.findings.select_related("question").order_by("kind", "order"))
+    afis = [f for f in findings if f.kind == Finding.Kind.AREA_FOR_IMPROVEMENT]
+    is_seed = inspection.force.slug == "west-midlands-police" and inspection.programme.year == 2016
+    content = {
+        "summary": (overall.narrative if overall else f"{DEMO_MARK} {force} has not yet been graded.")
+        + "\n\n"
+        + (
+            "This inspection also assessed, for the first time, how well the force tackles abuse of authority for "
+            "sexual gain."
+            if inspection.programme.year == 2016
+            else f"{DEMO_MARK} This report sets out what inspectors found."
+        ),
+        "key_findings": "\n".join(
+            [
+                f"{'' if is_seed else DEMO_MARK + ' '}{force} is {grade} at keeping people safe and reducing crime legitimately."
+            ]
+            + [f"- {f.text}" for f in afis[:4]]
+        ).replace(" legitimately.\n", " legitimately.\n\n", 1),
+        "lead_quote": WEST_MIDLANDS_QUOTE
+        if is_seed
+        else f"{DEMO_MARK} I have judged {force} to be {grade} at legitimately keeping people safe and reducing crime.",
+    }
+    judgments = {j.question_id: j for j in inspection.judgments.filter(question__isnull=False).select_related("grade")}
+    for question in inspection.programme.questions.all():
+        judgment = judgments.get(question.pk)
+        lines = [f"## {question.text}"]
+        if judgment is not None:
+            if judgment.grade is not None:
+                lines.append(f"**Grade: {judgment.grade.label}**")
+            lines.append(judgment.narrative)
+        for finding in (f for f in findings if f.question_id == question.pk):
+            lines.append(f"${CALLOUT[finding.kind]}\n{finding.text}\n${CALLOUT[finding.kind]}")
+        content[f"section-{question.number}"] = "\n\n".join(lines) if judgment is not None else ""
+    return content
+
+
+def write(report: Report, author: User, content: dict[str, str], note: str) -> Revision:
+    revision = Revision.objects.create(
+        report=report,
+        number=report.version + 1,
+        author=author,
+        content=content,
+        changed_parts=sorted(content),
+        note=note,
+    )
+    report.version = revision.number
+    report.save(update_fields=["version"])
+    return revision
+
+
+def log(
+    report: Report, actor: User, action: str, from_state: str, to_state: str, revision: Revision, reason: str = ""
+) -> None:
+    ReportEvent.objects.create(
+        report=report,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        revision=revision,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def load() -> int:
+    """Create the demo reports. Returns how many reports exist."""
+    inspector = User.objects.get(email="inspector@example.org")
+    lead = User.objects.get(email="lead@example.org")
+    editor = User.objects.get(email="editor@example.org")
+    now = timezone.now()
+    for inspection in Inspection.objects.select_related("force", "programme", "lead_inspector"):
+        report = report_start(inspection=inspection)
+        if report.revisions.exists():
+            continue
+        content = content_for(inspection)
+        if inspection.programme.year < 2017:
+            author = inspection.lead_inspector or lead
+            revision = write(report, author, content, "Demo: the published text")
+            report.state = ReportState.PUBLISHED
+            report.approved_revision = revision
+            report.judgments_signed_off_by = author
+            report.judgments_signed_off_at = now
+            report.save(
+                update_fields=["state", "approved_revision", "judgments_signed_off_by", "judgments_signed_off_at"]
+            )
+            log(report, editor, "Approved", ReportState.IN_REVIEW, ReportState.APPROVED, revision)
+            log(report, editor, "Published", ReportState.APPROVED, ReportState.PUBLISHED, revision)
+            continue
+        state = state_2017(inspection.force)
+        if state == "draft":
+            # Half written: the summary and the first section, so there is work left to do.
+            partial = {key: text for key, text in content.items() if key in ("summary", "section-1")}
+            write(report, inspector, partial, "")
+            continue
+        author = inspector if state == "changes_requested" else lead
+        revision = write(report, author, content, "")
+        report.judgments_signed_off_by = lead
+        report.judgments_signed_off_at = now
+        log(report, author, "Submitted for review", ReportState.DRAFT, ReportState.IN_REVIEW, revision)
+        if state == "changes_requested":
+            report.state = ReportState.CHANGES_REQUESTED
+            log(
+                report,
+                editor,
+                "Changes requested",
+                ReportState.IN_REVIEW,
+                ReportState.CHANGES_REQUESTED,
+                revision,
+                "Demo: tighten the summary and check the key findings match the sections.",
+            )
+        elif state == "in_review":
+            report.state = ReportState.IN_REVIEW
+        else:
+            report.state = ReportState.APPROVED
+            report.approved_revision = revision
+            log(report, editor, "Approved", ReportState.IN_REVIEW, ReportState.APPROVED, revision)
+            if state == "scheduled":
+                # The go-live moment and rendering belong to publication; until then it is approved and
+                # marked scheduled so that the workspace shows the state.
+                report.state = ReportState.SCHEDULED
+                log(report, editor, "Scheduled", ReportState.APPROVED, ReportState.SCHEDULED, revision)
+        report.save()
+    return Report.objects.count()

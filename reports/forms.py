@@ -1,0 +1,203 @@
+"""Forms of the workspace. Each binds input only; the services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms_gds.layout import Submit
+from django import forms
+
+from inspections.models import FindingOutcome, Grade
+from inspectorate.forms import GovUKForm
+from reports.models import FactCheckPoint
+from reports.services import MAX_PART_CHARACTERS
+
+
+class PartForm(GovUKForm):
+    """One part of the report, in Markdown, with the revision it was based on."""
+
+    submit_label = "Save"
+
+    text = forms.CharField(
+        label="Text",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 20, "spellcheck": "true", "data-preview-source": "true"}),
+        max_length=MAX_PART_CHARACTERS,
+        error_messages={"max_length": f"The text must be {MAX_PART_CHARACTERS:,} characters or fewer"},
+    )
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, label: str = "Text", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = label
+        self.fields["text"].help_text = "Write in Markdown: see the formatting guide."
+        self.helper.add_input(Submit("preview", "Preview", css_class="govuk-button--secondary"))
+
+
+class ReasonForm(GovUKForm):
+    submit_label = "Request changes"
+    reason = forms.CharField(
+        label="What needs to change",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10_000,
+        error_messages={"required": "Enter what needs to change"},
+    )
+
+
+class ApproveForm(GovUKForm):
+    submit_label = "Approve"
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CommentForm(GovUKForm):
+    submit_label = "Add comment"
+    body = forms.CharField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10_000,
+        error_messages={"required": "Enter your comment"},
+    )
+    part = forms.CharField(widget=forms.HiddenInput, required=False)
+    reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class JudgmentForm(GovUKForm):
+    """The grade and narrative for one question, or for a pillar overall."""
+
+    submit_label = "Save judgment"
+
+    def __init__(self, *args: Any, grades: list[Grade] | None, label: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if grades is not None:
+            self.fields["grade"] = forms.ChoiceField(
+                label=f"Grade for {label}",
+                choices=[(str(grade.pk), grade.label) for grade in grades],
+                widget=forms.RadioSelect,
+                error_messages={"required": "Select a grade", "invalid_choice": "Select a grade from the list"},
+            )
+        self.fields["narrative"] = forms.CharField(
+            label="Narrative", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20_000
+        )
+        self.order_fields(["grade", "narrative"])
+
+
+class FindingForm(GovUKForm):
+    submit_label = "Add finding"
+    KINDS = (("afi", "Area for improvement"), ("notable", "Notable practice"))
+
+    kind = forms.ChoiceField(
+        label="Kind of finding",
+        choices=KINDS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of finding"},
+    )
+    question = forms.TypedChoiceField(label="Section", coerce=int, error_messages={"required": "Select a section"})
+    text = forms.CharField(
+        label="Finding",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5_000,
+        error_messages={"required": "Enter the finding"},
+    )
+
+    def __init__(self, *args: Any, questions: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["question"].choices = [("", "Select a section"), *questions]  # type: ignore[attr-defined]
+
+
+class CauseOfConcernForm(GovUKForm):
+    submit_label = "Add cause of concern"
+
+    question = forms.TypedChoiceField(label="Section", coerce=int, error_messages={"required": "Select a section"})
+    text = forms.CharField(
+        label="Cause of concern",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5_000,
+        error_messages={"required": "Enter the cause of concern"},
+    )
+    recommendation = forms.CharField(
+        label="Recommendation",
+        help_text="A cause of concern always carries at least one recommendation.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5_000,
+        error_messages={"required": "Enter a recommendation: a cause of concern always carries one"},
+    )
+    deadline = forms.DateField(
+        label="Recommendation deadline",
+        help_text="For example, 2018-06-30",
+        required=False,
+        error_messages={"invalid": "Enter the deadline as a real date, like 2018-06-30"},
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    accelerated = forms.BooleanField(label="Raised early (accelerated cause of concern)", required=False)
+
+    def __init__(self, *args: Any, questions: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["question"].choices = [("", "Select a section"), *questions]  # type: ignore[attr-defined]
+
+
+class OutcomeForm(GovUKForm):
+    submit_label = "Save outcome"
+    outcome = forms.ChoiceField(
+        label="What became of it",
+        choices=FindingOutcome.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what became of the finding"},
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5_000)
+
+
+class FactCheckIssueForm(GovUKForm):
+    submit_label = "Issue link"
+    liaison_name = forms.CharField(
+        label="Liaison's name", max_length=200, error_messages={"required": "Enter the liaison's name"}
+    )
+    liaison_email = forms.EmailField(
+        label="Liaison's email address",
+        error_messages={
+            "required": "Enter the liaison's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    working_days = forms.IntegerField(
+        label="Working days the link stays open",
+        initial=10,
+        min_value=1,
+        max_value=30,
+        error_messages={
+            "required": "Enter how many working days the link stays open",
+            "min_value": "The link must stay open for at least 1 working day",
+            "max_value": "The link can stay open for 30 working days at most",
+            "invalid": "Enter a whole number of working days",
+        },
+    )
+
+
+class FactCheckPointForm(GovUKForm):
+    submit_label = "Send this point"
+    part = forms.ChoiceField(label="Which part of the report", required=False)
+    text = forms.CharField(
+        label="The point of factual accuracy",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10_000,
+        error_messages={"required": "Enter the point you want to raise"},
+    )
+
+    def __init__(self, *args: Any, parts: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["part"].choices = [("", "The report as a whole"), *parts]  # type: ignore[attr-defined]
+
+
+class DecisionForm(GovUKForm):
+    submit_label = "Save decision"
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=FactCheckPoint.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select accept or reject"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5_000,
+        error_messages={"required": "Enter the reason for your decision"},
+    )
