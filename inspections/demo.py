@@ -70,13 +70,13 @@ LEGITIMACY_QUESTIONS = {
         ),
         (
             "To what extent are decisions taken on the use of stop and search and Taser fair and appropriate?",
-            "Stop and search and Taser",
+            "Using stop and search and Taser fairly",
             True,
             False,
         ),
         (
             "To what extent does practice and behaviour reinforce the wellbeing of staff and an ethical culture?",
-            "Ethical culture and wellbeing",
+            "Supporting wellbeing and an ethical culture",
             True,
             False,
         ),
@@ -90,7 +90,7 @@ LEGITIMACY_QUESTIONS = {
         ),
         (
             "How well does the force ensure that its workforce behaves ethically and lawfully?",
-            "Ethical and lawful workforce behaviour",
+            "Ensuring the workforce behaves ethically and lawfully",
             True,
             False,
         ),
@@ -116,7 +116,7 @@ LEGITIMACY_QUESTIONS = {
         ),
         (
             "How well does the force ensure that its workforce behaves ethically and lawfully?",
-            "Ethical and lawful workforce behaviour",
+            "Ensuring the workforce behaves ethically and lawfully",
             True,
             False,
         ),
@@ -157,10 +157,10 @@ NOTABLE_TEXTS = [
     "{demo} The force runs an anonymous reporting line for staff that is trusted and well used.",
 ]
 NARRATIVES = {
-    "outstanding": "{demo} {force} is outstanding in how it {subject}. Inspectors found strong leadership and consistent practice.",
-    "good": "{demo} {force} is good at how it {subject}. Inspectors found sound practice with some areas to improve.",
-    "requires-improvement": "{demo} {force} requires improvement in how it {subject}. Inspectors found inconsistent practice.",
-    "inadequate": "{demo} {force} is inadequate in how it {subject}. Inspectors found serious weaknesses.",
+    "outstanding": "{demo} {force} is outstanding at {subject}. Inspectors found strong leadership and consistent practice.",
+    "good": "{demo} {force} is good at {subject}. Inspectors found sound practice with some areas to improve.",
+    "requires-improvement": "{demo} {force} requires improvement in {subject}. Inspectors found inconsistent practice.",
+    "inadequate": "{demo} {force} is inadequate at {subject}. Inspectors found serious weaknesses.",
 }
 
 WEST_MIDLANDS_2016 = {
@@ -210,7 +210,7 @@ class DemoSummary:
 
 def subject_of(question: Question | None) -> str:
     if question is None:
-        return "legitimately keeps people safe and reduces crime"
+        return "legitimately keeping people safe and reducing crime"
     return question.short_title[0].lower() + question.short_title[1:]
 
 

@@ -18,6 +18,7 @@ class GovUKForm(forms.Form):
     """
 
     submit_label = "Continue"
+    submit_css_class = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -29,4 +30,4 @@ class GovUKForm(forms.Form):
                 field.error_messages["required"] = f"{verb} {label}"
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", self.submit_label))
+        self.helper.add_input(Submit("submit", self.submit_label, css_class=self.submit_css_class))

@@ -63,9 +63,10 @@ from markdown.treeprocessors import Treeprocessor
 logger = logging.getLogger(__name__)
 
 MARKDOWN_MAX_CHARS: Final = 250_000
+MARKDOWN_MAX_BLOCKS: Final = 5_000
 MAX_BLOCK_CHARS: Final = 50_000
 MAX_NESTING: Final = 10
-INLINE_BUDGET: Final = 8_000_000
+INLINE_BUDGET: Final = 2_000_000
 MAX_RAW_TAGS: Final = 2_000
 
 # Slug (used in the marker and the CSS modifier) -> the visible label. The label is what carries the
@@ -106,8 +107,8 @@ _CLOSING_RES: Final = {
     slug.upper(): re.compile(r"^[ ]{0,3}\$" + slug.upper() + r"[ \t]*$", re.MULTILINE) for slug in CALLOUTS
 }
 _INFO_RE: Final = re.compile(r"[ ]{0,3}\^(?P<text>[^\n]*?[^\s^][^\n]*?)\^[ \t]*")
-# Characters at which one of Markdown's inline patterns starts; each can cost a scan of its block.
-_INLINE_TRIGGER_RE: Final = re.compile(r"[\[<\\&*_`!]")
+# A line that starts its own inline unit: a list item, a table row or a quoted line.
+_UNIT_START_RE: Final = re.compile(r"[ \t]*(?:[*+-][ \t]|\d{1,9}[.)][ \t]|\||>)")
 # Container markers (quote or list) at the start of a line, counted to bound nesting depth.
 _NESTING_RE: Final = re.compile(r"^(?:[ \t]*(?:>|[*+-][ \t]|\d{1,9}[.)][ \t]))" + "{" + str(MAX_NESTING + 1) + "}")
 _BLANK_LINE_RE: Final = re.compile(r"\n[ \t]*\n\s*")
@@ -186,20 +187,19 @@ class _GuardPreprocessor(Preprocessor):
                 blocks.extend(([line], []))
             else:
                 blocks[-1].append(line)
+        blocks = [block for block in blocks if block]
 
         output: list[str] = []
         chars = raw_tags = inline_cost = 0
         for index, block in enumerate(blocks):
-            if not block:
-                continue
             text = "\n".join(block)
             chars += len(text) + 2
-            if chars > MARKDOWN_MAX_CHARS:
-                rest = "\n\n".join("\n".join(later) for later in blocks[index:] if later)
+            if chars > MARKDOWN_MAX_CHARS or index >= MARKDOWN_MAX_BLOCKS:
+                rest = "\n\n".join("\n".join(later) for later in blocks[index:])
                 output.extend(("", self.md.htmlStash.store(_plain_html(rest))))
                 break
             tags = text.count("<")
-            cost = len(text) * len(_INLINE_TRIGGER_RE.findall(text))
+            cost = _inline_cost(block)
             if (
                 len(text) > MAX_BLOCK_CHARS
                 or raw_tags + tags > MAX_RAW_TAGS
@@ -212,6 +212,23 @@ class _GuardPreprocessor(Preprocessor):
             inline_cost += cost
             output.extend(("", *block))
         return output
+
+
+def _inline_cost(block: list[str]) -> int:
+    """Estimate Markdown's quadratic inline work on a block: unit length x `[` and `<` in the unit.
+
+    Each `[` or `<` that does not complete a link or tag makes Markdown scan to the end of the text
+    it is in, in Python (about 200 ns a character at worst). That text is a paragraph, or a single
+    list item, table row or quoted line, so those lines start a new unit.
+    """
+    cost = length = triggers = 0
+    for line in block:
+        if _UNIT_START_RE.match(line):
+            cost += length * triggers
+            length = triggers = 0
+        length += len(line) + 1
+        triggers += line.count("[") + line.count("<")
+    return cost + length * triggers
 
 
 def _too_deep(line: str) -> bool:
@@ -234,15 +251,16 @@ class _CalloutProcessor(BlockProcessor):
         marker = _MARKER_RE.fullmatch(first)
         assert marker is not None  # test() said so
         closing = _CLOSING_RES[marker.group(1)]
-        # The closing marker may be in the rest of this block or in any later one at this level.
-        chunks = [rest, *blocks[1:]]
-        for index, chunk in enumerate(chunks):
-            found = closing.search(chunk)
-            if found:
-                break
-        else:
-            return False  # unclosed: the paragraph processor shows the marker as text
-        inner = "\n\n".join([*chunks[:index], chunk[: found.start()]])
+        # The closing marker may be in the rest of this block or in any later one at this level. The
+        # search stops there, so a callout costs its own length, not the document's.
+        found, index = closing.search(rest), 0
+        while found is None:
+            index += 1
+            if index == len(blocks):
+                return False  # unclosed: the paragraph processor shows the marker as text
+            found = closing.search(blocks[index])
+        chunk = blocks[index] if index else rest
+        inner = "\n\n".join([*([rest] if index else []), *blocks[1:index], chunk[: found.start()]])
         after = chunk[found.end() :].lstrip("\n")
         del blocks[: index + 1]
         if after.strip():
@@ -289,9 +307,24 @@ class _TidyTreeprocessor(Treeprocessor):
 
 
 def _plain_html(text: str) -> str:
-    """Escaped paragraphs with line breaks kept: how text Markdown is not trusted with is shown."""
+    """Escaped paragraphs with line breaks kept: how text Markdown is not trusted with is shown.
+
+    Long lines are cut every `_PLAIN_RUN` characters by an empty comment, which the sanitiser
+    removes: the HTML parser in nh3 is quadratic on one long text node full of entities.
+    """
     paragraphs = (part.strip("\n") for part in _BLANK_LINE_RE.split(text))
-    return "\n".join(f"<p>{html.escape(part).replace(chr(10), '<br>')}</p>" for part in paragraphs if part.strip())
+    return "\n".join(
+        "<p>" + "<br>".join(_escape_line(line) for line in part.split("\n")) + "</p>"
+        for part in paragraphs
+        if part.strip()
+    )
+
+
+_PLAIN_RUN: Final = 2_000
+
+
+def _escape_line(line: str) -> str:
+    return "<!---->".join(html.escape(line[start : start + _PLAIN_RUN]) for start in range(0, len(line), _PLAIN_RUN))
 
 
 # --- Sanitising -----------------------------------------------------------------------------------

@@ -176,3 +176,8 @@ def sign_offs_waiting_for(user: User) -> QuerySet[Report]:
         state__in=(ReportState.DRAFT, ReportState.CHANGES_REQUESTED, ReportState.IN_REVIEW),
         judgments_signed_off_at__isnull=True,
     )
+
+
+def changes_requested_of(user: User) -> QuerySet[Report]:
+    """Reports of ``user``'s inspections that an editor sent back."""
+    return my_reports(user).filter(state=ReportState.CHANGES_REQUESTED)

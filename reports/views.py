@@ -112,6 +112,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "comments": selectors.comments_waiting_for(user),
             "points": selectors.fact_check_points_waiting_for(user),
             "sign_offs": selectors.sign_offs_waiting_for(user),
+            "changes": selectors.changes_requested_of(user),
             "unstarted": unstarted,
             "all_reports": selectors.reports_for_workspace().exclude(pk__in=[r.pk for r in mine])
             if permissions.is_editor(user)
@@ -484,7 +485,14 @@ def compare_parts(report: Report, old: dict[str, str], new: dict[str, str]) -> l
     rows = []
     for part in selectors.report_parts(report):
         before, after = str(old.get(part.key, "")), str(new.get(part.key, ""))
-        rows.append({"part": part, "changed": before != after, "diff": mark_safe(diff_html(before, after))})  # noqa: S308
+        rows.append(
+            {
+                "part": part,
+                "changed": before != after,
+                "diff": mark_safe(diff_html(before, after)),  # noqa: S308 - diff_html escapes its input
+                "rendered": mark_safe(markup.render(after)),  # noqa: S308 - markup.render sanitises
+            }
+        )
     return rows
 
 
@@ -548,6 +556,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "since": since,
+            "first_look": since is None,
             "rows": rows,
             "threads": threads,
             "reason_form": ReasonForm(prefix="changes"),
