@@ -29,7 +29,9 @@ class PartForm(GovUKForm):
 
     def __init__(self, *args: Any, label: str = "Text", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["text"].label = f"Text of {label[0].lower()}{label[1:]}" if not label[0].isdigit() else f"Text of section {label}"
+        self.fields["text"].label = (
+            f"Text of {label[0].lower()}{label[1:]}" if not label[0].isdigit() else f"Text of section {label}"
+        )
         self.fields["text"].help_text = "Write in Markdown: see the formatting guide."
         self.helper.add_input(Submit("preview", "Preview", css_class="govuk-button--secondary"))
 

@@ -27,18 +27,22 @@ Rules worth knowing (each is tested):
 - No code blocks or inline code: reports do not need them, and accidental indentation would otherwise
   turn prose into code. Images are not supported: `![alt](url)` is shown as typed.
 - NUL and other control characters and lone surrogates are removed; line endings are normalised.
+- Raw HTML can reproduce allow-listed markup (even a callout box, without its label), nothing more.
 
-Python-Markdown is quadratic on some inputs (thousands of unmatched `[` in one paragraph, very
-deep nesting, huge lists or tables), so rendering is guarded to stay well under a second or two for
-any input up to a megabyte and beyond. The guard works on blocks (runs of non-blank lines), and a
-block it turns away is shown as escaped plain text, line breaks kept, instead of Markdown:
+Python-Markdown is quadratic on some inputs (thousands of unmatched `[` in one paragraph, tens of
+thousands of blocks, very deep nesting) and nh3's HTML parser is quadratic on deeply nested tags and
+on long text runs full of entities, so rendering is guarded: a megabyte of anything renders in well
+under two seconds. The guard works on blocks (runs of non-blank lines); a block it turns away is shown
+as escaped plain text, line breaks kept, instead of Markdown:
 
-- only the first `MARKDOWN_MAX_CHARS` characters are rendered as Markdown, block by block;
-- a block longer than `MAX_BLOCK_CHARS`, or nested deeper than `MAX_NESTING` levels, is plain text;
-- inline work is budgeted: a block costs (its length x the characters that start inline markup, such
-  as `[`, `<`, `*`, `&`, backslash), and once `INLINE_BUDGET` is spent, costly blocks are plain text;
-- at most `MAX_RAW_TAGS` `<` characters go through Markdown (the HTML parser in nh3 is quadratic on
-  deeply nested raw tags).
+- Markdown gets at most the first `MARKDOWN_MAX_CHARS` characters (more than a section may hold) and
+  the first `MARKDOWN_MAX_BLOCKS` blocks;
+- a block longer than `MAX_BLOCK_CHARS`, or nested deeper than `MAX_NESTING` quote or list levels
+  (or indented more than four columns a level), is plain text;
+- inline work is budgeted: each paragraph, list item, table row or quoted line costs its length
+  times its `[` and `<` characters (each unmatched one makes Markdown scan to the end of the text),
+  and a block that would take the total past `INLINE_BUDGET` is plain text;
+- at most `MAX_RAW_TAGS` `<` characters go through Markdown, which bounds raw HTML nesting.
 
 Ordinary reports never come near these limits. Should Markdown still fail, the whole section is shown
 as escaped plain text and the failure is logged: `render` never raises.
@@ -57,17 +61,19 @@ import markdown
 import nh3
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 logger = logging.getLogger(__name__)
 
-MARKDOWN_MAX_CHARS: Final = 250_000
+MARKDOWN_MAX_CHARS: Final = 150_000
 MARKDOWN_MAX_BLOCKS: Final = 5_000
 MAX_BLOCK_CHARS: Final = 50_000
 MAX_NESTING: Final = 10
 INLINE_BUDGET: Final = 2_000_000
-MAX_RAW_TAGS: Final = 2_000
+MAX_RAW_TAGS: Final = 200
 
 # Slug (used in the marker and the CSS modifier) -> the visible label. The label is what carries the
 # meaning; the border colour only echoes it.
@@ -106,7 +112,6 @@ _MARKER_RE: Final = re.compile(r"[ ]{0,3}\$(" + "|".join(slug.upper() for slug i
 _CLOSING_RES: Final = {
     slug.upper(): re.compile(r"^[ ]{0,3}\$" + slug.upper() + r"[ \t]*$", re.MULTILINE) for slug in CALLOUTS
 }
-_INFO_RE: Final = re.compile(r"[ ]{0,3}\^(?P<text>[^\n]*?[^\s^][^\n]*?)\^[ \t]*")
 # A line that starts its own inline unit: a list item, a table row or a quoted line.
 _UNIT_START_RE: Final = re.compile(r"[ \t]*(?:[*+-][ \t]|\d{1,9}[.)][ \t]|\||>)")
 # Container markers (quote or list) at the start of a line, counted to bound nesting depth.
@@ -157,7 +162,9 @@ def plain_text(source: str) -> str:
 def _markdown() -> markdown.Markdown:
     # A fresh instance per call: construction is cheap next to conversion, and nothing from one
     # conversion (including one that failed half-way) can leak into the next or across threads.
-    md = markdown.Markdown(extensions=["tables", "sane_lists", _GovspeakExtension()], output_format="html")
+    md = markdown.Markdown(
+        extensions=[TableExtension(), SaneListExtension(), _GovspeakExtension()], output_format="html"
+    )
     md.parser.blockprocessors.deregister("code")
     for name in ("backtick", "image_link", "image_reference", "short_image_ref"):
         md.inlinePatterns.deregister(name)
@@ -182,7 +189,7 @@ class _GuardPreprocessor(Preprocessor):
         for line in lines:
             if not line.strip():
                 blocks.append([])
-            elif _MARKER_RE.fullmatch(line) or _INFO_RE.fullmatch(line):
+            elif _MARKER_RE.fullmatch(line) or _info_text(line) is not None:
                 # A marker or `^note^` line is its own block even when typed against a paragraph.
                 blocks.extend(([line], []))
             else:
@@ -281,16 +288,26 @@ class _InfoCalloutProcessor(BlockProcessor):
     """`^text^` on a line of its own: Govspeak's information callout."""
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        return _INFO_RE.fullmatch(block.partition("\n")[0]) is not None
+        return _info_text(block.partition("\n")[0]) is not None
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         first, _, rest = blocks.pop(0).partition("\n")
         if rest.strip():
             blocks.insert(0, rest)
-        match = _INFO_RE.fullmatch(first)
-        assert match is not None  # test() said so
         box = etree.SubElement(parent, "div", {"class": _INFO_CLASS, "role": "note"})
-        etree.SubElement(box, "p").text = match.group("text").strip()
+        etree.SubElement(box, "p").text = _info_text(first)
+
+
+def _info_text(line: str) -> str | None:
+    """The text of a `^text^` line, or None. (A regular expression for this backtracks badly on long lines.)"""
+    body = line.lstrip(" ")
+    if len(line) - len(body) > 3:
+        return None
+    body = body.rstrip(" \t")
+    if len(body) < 3 or body[0] != "^" or body[-1] != "^":
+        return None
+    text = body[1:-1].strip()
+    return text if text.strip("^") else None
 
 
 class _TidyTreeprocessor(Treeprocessor):
@@ -320,7 +337,7 @@ def _plain_html(text: str) -> str:
     )
 
 
-_PLAIN_RUN: Final = 2_000
+_PLAIN_RUN: Final = 500
 
 
 def _escape_line(line: str) -> str:

@@ -354,7 +354,12 @@ def judgments(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/judgments.html",
-        {"report": report, "subjects": subjects, "may_change": may_change},
+        {
+            "report": report,
+            "subjects": subjects,
+            "may_change": may_change,
+            "may_sign_off": report.is_editable and permissions.can_sign_off_judgments(request.user, report),
+        },
         status=status,
     )
 
@@ -807,5 +812,6 @@ def fact_check_page(request: HttpRequest, token: str) -> HttpResponse:
         status=status,
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: the form posts back here, and Django checks the Origin it sends.
+    response["Referrer-Policy"] = "same-origin"
     return response

@@ -1,0 +1,174 @@
+"""Journeys 1 and 2 of the brief in Chromium: the inspector drafts and submits, the editor requests
+changes, the inspector revises, the editor approves. Every workspace page met on the way is checked
+with axe-core."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
+
+from accounts.roles import Role
+from inspections.models import FindingOutcome, Judgment
+from reports.models import ReportEvent, ReportState
+from reports.services import report_sign_off_judgments, report_start
+from tests.e2e.conftest import assert_accessible, login
+from tests.factories import FindingFactory, InspectionFactory, ProgrammeFactory, UserFactory, ready_inspection
+
+
+def write_part(page: Page, title: str, text: str) -> None:
+    page.get_by_role("link", name=re.compile(rf"^Edit {re.escape(title.lower())}")).click()
+    page.get_by_role("textbox").fill(text)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("saved as revision")
+
+
+def test_draft_submit_request_changes_revise_approve(live_server, new_page: Callable[..., Page]) -> None:
+    inspector = UserFactory(roles=[Role.INSPECTOR], email="ivy@example.org", name="Ivy Inspector")
+    lead = UserFactory(roles=[Role.LEAD_INSPECTOR], email="leah@example.org", name="Leah Lead")
+    editor = UserFactory(roles=[Role.EDITOR], email="ed@example.org", name="Ed Editor")
+    inspection = ready_inspection(team=[inspector], lead=lead)
+    # One graded question still needs its judgment, and an earlier finding needs an outcome.
+    question = inspection.programme.questions.get(number=2)
+    Judgment.objects.filter(inspection=inspection, question=question).delete()
+    earlier = InspectionFactory(programme=ProgrammeFactory(year=2015), force=inspection.force)
+    FindingFactory(inspection=earlier, text="Improve how stop and search is recorded.")
+    report = report_start(inspection=inspection)
+
+    # --- The inspector drafts ---------------------------------------------------------------
+    page = new_page()
+    login(page, live_server.url, inspector.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Workspace")
+    assert_accessible(page)
+    page.get_by_role("link", name=report.title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report overview")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Judgments", exact=True).click()
+    assert_accessible(page)
+    section = page.locator("section", has=page.get_by_role("heading", name=re.compile(r"^2\. ")))
+    section.get_by_label("Requires improvement").check()
+    section.get_by_label("Narrative").fill("The force requires improvement in ethics.")
+    section.get_by_role("button", name="Save judgment").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Judgment for 2.")
+
+    page.get_by_role("link", name="Earlier findings").click()
+    expect(page.get_by_text("Improve how stop and search is recorded.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Still open").check()
+    page.get_by_role("button", name="Save outcome").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Outcome saved")
+
+    page.get_by_role("link", name="Overview").click()
+    write_part(page, "Summary", "## In brief\n\nThe force is **good** at treating people fairly.")
+    page.get_by_role("link", name=re.compile("^Edit key findings")).click()
+    assert_accessible(page)
+    page.get_by_role("textbox").fill("- Fair treatment\n- Ethical behaviour")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#preview li")).to_have_count(2)
+    page.get_by_role("button", name="Save", exact=True).click()
+    write_part(page, "The lead inspector's quote", "I have judged the force to be good.")
+    write_part(page, "1. Fairness", "The force treats people fairly.\n\n$AFI\nRecord the reasons for stops.\n$AFI")
+    write_part(page, "2. Ethics", "Officers know the standards expected of them.")
+    expect(page.locator("#checks + ul")).to_contain_text("The lead inspector has not signed off the judgments yet")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("submitted for review")
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("In review")
+
+    # --- The lead inspector signs off the judgments --------------------------------------------
+    lead_page = new_page()
+    login(lead_page, live_server.url, lead.email)
+    lead_page.get_by_role("link", name=report.title).first.click()
+    lead_page.get_by_role("button", name="Sign off the judgments").click()
+    expect(lead_page.locator(".govuk-notification-banner")).to_contain_text("Judgments signed off")
+
+    # --- The editor asks for changes ---------------------------------------------------------
+    editor_page = new_page()
+    login(editor_page, live_server.url, editor.email)
+    editor_page.get_by_role("link", name=f"Review {report.title}").click()
+    expect(editor_page.get_by_role("heading", level=1)).to_have_text("Review")
+    expect(editor_page.locator(".app-callout--afi")).to_contain_text("Record the reasons for stops.")
+    assert_accessible(editor_page)
+    editor_page.get_by_label("What needs to change").fill("Say more about ethics in the summary.")
+    editor_page.get_by_role("button", name="Request changes").click()
+    expect(editor_page.locator(".govuk-notification-banner")).to_contain_text("Changes requested")
+
+    # --- The inspector revises and submits again ---------------------------------------------
+    page.goto("/workspace/")
+    page.get_by_role("link", name=f"Make the changes requested to {report.title}").click()
+    expect(page.get_by_text("Say more about ethics in the summary.")).to_be_visible()
+    write_part(page, "Summary", "## In brief\n\nThe force is **good** at treating people fairly and ethically.")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("submitted for review")
+    page.get_by_role("link", name="History").click()
+    assert_accessible(page)
+
+    # --- The editor sees what changed and approves --------------------------------------------
+    editor_page.goto(f"/workspace/reports/{report.pk}/review/")
+    expect(editor_page.get_by_role("heading", name="What changed")).to_be_visible()
+    expect(editor_page.locator(".app-diff__ins").first).to_contain_text("and ethically")
+    assert_accessible(editor_page)
+    editor_page.get_by_role("button", name="Approve").click()
+    expect(editor_page.locator(".govuk-notification-banner")).to_contain_text("Report approved")
+    assert_accessible(editor_page)
+
+    report.refresh_from_db()
+    assert report.state == ReportState.APPROVED
+    assert report.approved_revision.number == report.version
+    assert FindingOutcome.objects.get(inspection=inspection).outcome == "open"
+    assert list(ReportEvent.objects.filter(report=report).order_by("at", "pk").values_list("action", flat=True)) == [
+        "Submitted for review",
+        "Judgments signed off",
+        "Changes requested",
+        "Submitted for review",
+        "Approved",
+    ]
+
+
+def test_an_editor_who_edited_cannot_approve_in_the_browser(live_server, new_page: Callable[..., Page]) -> None:
+    inspector = UserFactory(roles=[Role.INSPECTOR], email="ivy@example.org")
+    lead = UserFactory(roles=[Role.LEAD_INSPECTOR], email="leah@example.org")
+    editor = UserFactory(roles=[Role.EDITOR], email="ed@example.org")
+    from reports.services import report_save_part, report_submit_for_review
+    from tests.factories import write_whole_report
+
+    report = report_start(inspection=ready_inspection(team=[inspector], lead=lead))
+    write_whole_report(report, inspector)
+    report_sign_off_judgments(report=report, actor=lead)
+    report_submit_for_review(report=report, actor=inspector)
+    report.refresh_from_db()
+    report_save_part(report=report, actor=editor, part="summary", text="An editor's fix.", based_on=report.version)
+
+    page = new_page()
+    login(page, live_server.url, editor.email)
+    page.goto(f"/workspace/reports/{report.pk}/review/")
+    expect(page.get_by_text("You wrote part of this report, so another editor must approve it.")).to_be_visible()
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_the_other_workspace_pages_are_accessible(live_server, new_page: Callable[..., Page]) -> None:
+    inspector = UserFactory(roles=[Role.INSPECTOR], email="ivy@example.org")
+    lead = UserFactory(roles=[Role.LEAD_INSPECTOR], email="leah@example.org")
+    from tests.factories import write_whole_report
+
+    report = report_start(inspection=ready_inspection(team=[inspector], lead=lead))
+    write_whole_report(report, inspector)
+    page = new_page()
+    login(page, live_server.url, lead.email)
+    for name in ("findings", "fact-checks"):
+        page.goto(f"/workspace/reports/{report.pk}/{name}/")
+        assert_accessible(page)
+    page.get_by_label("Liaison's name").fill("Pat Liaison")
+    page.get_by_label("Liaison's email address").fill("pat@force.example")
+    page.get_by_role("button", name="Issue link").click()
+    link = page.locator("#fact-check-link").inner_text()
+    assert_accessible(page)
+    liaison = new_page()
+    liaison.goto(link)
+    expect(liaison.get_by_role("heading", level=1)).to_have_text("Check the draft report for factual accuracy")
+    assert_accessible(liaison)
+    liaison.get_by_label("The point of factual accuracy").fill("The force has 12 counter-corruption officers, not 21.")
+    liaison.get_by_role("button", name="Send this point").click()
+    expect(liaison.locator(".govuk-notification-banner")).to_contain_text("Thank you")
