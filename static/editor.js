@@ -41,7 +41,54 @@ function insert(tool) {
   refreshPreview();
 }
 
+// Unsaved text is kept in this browser as it is typed, so that an expired session, a lost
+// connection or a closed tab never costs a paragraph. It is offered back when the page loads.
+const basedOn = form && form.querySelector("input[name=based_on]");
+const draftKey = `inspectorate-draft:${window.location.pathname}`;
+
+function keepDraft() {
+  try {
+    localStorage.setItem(
+      draftKey,
+      JSON.stringify({ text: textarea.value, basedOn: basedOn ? basedOn.value : "", at: new Date().toISOString() }),
+    );
+  } catch (error) {
+    // Storage full or disabled: the server copy is still there.
+  }
+}
+
+function offerDraft() {
+  let draft = null;
+  try {
+    draft = JSON.parse(localStorage.getItem(draftKey) || "null");
+  } catch (error) {
+    draft = null;
+  }
+  if (!draft || draft.text === textarea.value) {
+    localStorage.removeItem(draftKey);
+    return;
+  }
+  const banner = document.createElement("div");
+  banner.className = "govuk-inset-text";
+  banner.setAttribute("role", "status");
+  const when = new Date(draft.at).toLocaleString("en-GB");
+  banner.innerHTML = `<p class="govuk-body">This browser kept text you typed here at ${when} that was not saved.</p>`;
+  const restore = document.createElement("button");
+  restore.type = "button";
+  restore.className = "govuk-button govuk-button--secondary govuk-!-margin-bottom-0";
+  restore.textContent = "Put back my unsaved text";
+  restore.addEventListener("click", () => {
+    textarea.value = draft.text;
+    banner.remove();
+    refreshPreview();
+    textarea.focus();
+  });
+  banner.appendChild(restore);
+  form.parentNode.insertBefore(banner, form);
+}
+
 if (form && textarea && preview) {
+  offerDraft();
   const toolbar = document.createElement("div");
   toolbar.className = "app-toolbar";
   toolbar.setAttribute("role", "toolbar");
@@ -56,6 +103,7 @@ if (form && textarea && preview) {
   }
   textarea.parentNode.insertBefore(toolbar, textarea);
   textarea.addEventListener("input", () => {
+    keepDraft();
     clearTimeout(timer);
     timer = setTimeout(refreshPreview, 400);
   });

@@ -172,3 +172,24 @@ def test_the_other_workspace_pages_are_accessible(live_server, new_page: Callabl
     liaison.get_by_label("The point of factual accuracy").fill("The force has 12 counter-corruption officers, not 21.")
     liaison.get_by_role("button", name="Send this point").click()
     expect(liaison.locator(".govuk-notification-banner")).to_contain_text("Thank you")
+
+
+def test_text_typed_but_not_saved_is_offered_back(live_server, new_page: Callable[..., Page]) -> None:
+    inspector = UserFactory(roles=[Role.INSPECTOR], email="ivy@example.org")
+    lead = UserFactory(roles=[Role.LEAD_INSPECTOR], email="leah@example.org")
+    report = report_start(inspection=ready_inspection(team=[inspector], lead=lead))
+    page = new_page()
+    login(page, live_server.url, inspector.email)
+    page.goto(f"/workspace/reports/{report.pk}/parts/summary/")
+    page.get_by_role("textbox").fill("A paragraph written at six in the evening.")
+    page.get_by_role("textbox").press("End")
+    page.get_by_role("textbox").type(" More.")
+    expect(page.locator("#preview")).to_contain_text("six in the evening")
+    page.reload()  # as after a lost connection or an expired session
+    expect(page.get_by_role("textbox")).to_have_value("")
+    page.get_by_role("button", name="Put back my unsaved text").click()
+    expect(page.get_by_role("textbox")).to_have_value("A paragraph written at six in the evening. More.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("saved as revision 1")
+    page.goto(f"/workspace/reports/{report.pk}/parts/summary/")
+    expect(page.get_by_role("button", name="Put back my unsaved text")).to_have_count(0)
