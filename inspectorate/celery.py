@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from typing import Any
 
 from celery import Celery
+
+logger = logging.getLogger(__name__)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inspectorate.settings.base")
 
@@ -13,10 +17,16 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.on_configure.connect
-def _make_broker_folders(sender: Celery, **kwargs: object) -> None:
-    """The filesystem transport (``make run``'s serverless broker) needs its folders to exist."""
-    options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
-        if options.get(key):
-            os.makedirs(options[key], exist_ok=True)
+def enqueue_on_commit(task: Any, *args: Any, **options: Any) -> None:
+    """Send ``task`` once the current transaction commits, like ``task.delay_on_commit``, but never
+    fail the request for it: the database already holds the work, and the periodic sweep picks it up
+    if the broker is down now. The failure is logged."""
+    from django.db import transaction
+
+    def send() -> None:
+        try:
+            task.apply_async(args=args, **options)
+        except Exception:  # any broker failure: the sweep is the safety net
+            logger.warning("Could not enqueue %s%r; the periodic sweep will do it", task.name, args, exc_info=True)
+
+    transaction.on_commit(send)

@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from inspectorate.health import healthz
-from reports.views import fact_check_page
+from reports.views.workspace import fact_check_page
 
 admin.site.site_header = "Inspectorate: records"
 admin.site.site_title = "Inspectorate records"
@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("workspace/", include("reports.urls")),
+    path("reports/", include("reports.public_urls")),
     path("fact-check/<str:token>/", fact_check_page, name="fact_check"),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
 ]

@@ -8,14 +8,23 @@ has revisions is left as it is, so running twice changes nothing.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from inspections.demo import DEMO_MARK, state_2017
 from inspections.models import Finding, Inspection
-from reports.models import Report, ReportEvent, ReportState, Revision
+from reports.models import Edition, Report, ReportEvent, ReportState, Revision
+from reports.publication import press_release_draft
 from reports.services import report_start
+
+#: When each year's legitimacy reports were published (2016: the day of the seed press release).
+PUBLISHED_ON = {
+    2015: datetime.datetime(2016, 2, 11, 0, 1, tzinfo=datetime.UTC),
+    2016: datetime.datetime(2016, 12, 8, 0, 1, tzinfo=datetime.UTC),
+}
 
 WEST_MIDLANDS_QUOTE = (
     "I have judged West Midlands Police to be good at legitimately keeping people safe and reducing crime. In "
@@ -115,15 +124,20 @@ def load() -> int:
         if inspection.programme.year < 2017:
             author = inspection.lead_inspector or lead
             revision = write(report, author, content, "Demo: the published text")
+            published = PUBLISHED_ON[inspection.programme.year]
             report.state = ReportState.PUBLISHED
             report.approved_revision = revision
             report.judgments_signed_off_by = author
-            report.judgments_signed_off_at = now
-            report.save(
-                update_fields=["state", "approved_revision", "judgments_signed_off_by", "judgments_signed_off_at"]
-            )
+            report.judgments_signed_off_at = published
+            report.first_published_at = published
+            report.save()
             log(report, editor, "Approved", ReportState.IN_REVIEW, ReportState.APPROVED, revision)
             log(report, editor, "Published", ReportState.APPROVED, ReportState.PUBLISHED, revision)
+            # The PDF renders in the background once a worker runs (the sweep finds it pending).
+            Edition.objects.create(
+                report=report, number=1, revision=revision, created_by=editor, published_at=published
+            )
+            press_release_draft(report=report)
             continue
         state = state_2017(inspection.force)
         if state == "draft":
@@ -154,9 +168,11 @@ def load() -> int:
             report.approved_revision = revision
             log(report, editor, "Approved", ReportState.IN_REVIEW, ReportState.APPROVED, revision)
             if state == "scheduled":
-                # The go-live moment and rendering belong to publication; until then it is approved and
-                # marked scheduled so that the workspace shows the state.
+                # A week after loading, as the brief asks; the PDF renders in the background meanwhile.
                 report.state = ReportState.SCHEDULED
+                report.go_live_at = now + datetime.timedelta(days=7)
                 log(report, editor, "Scheduled", ReportState.APPROVED, ReportState.SCHEDULED, revision)
+                Edition.objects.create(report=report, number=1, revision=revision, created_by=editor)
+                press_release_draft(report=report)
         report.save()
     return Report.objects.count()

@@ -12,8 +12,10 @@ tags, for search and previews; `GUIDE` is the formatting help shown beside the e
 
 The pipeline is Python-Markdown (with `tables`, `sane_lists` and this module's extension) and then
 nh3 with an explicit allow-list, so the sanitiser alone decides what reaches the page. Raw HTML is not
-part of the language: Markdown passes it through and nh3 keeps only allow-listed elements (removing
-`script`, `style`, `iframe`, `svg` and the like together with their content).
+part of the language: Markdown passes tags through as inline HTML (never as a raw block, which an
+unclosed tag would extend to the end of the section) and nh3 keeps only allow-listed elements,
+removing `script`, `style`, `iframe`, `svg` and the like together with their content. An HTML comment
+is removed when it opens and closes within one paragraph; otherwise its text shows.
 
 Rules worth knowing (each is tested):
 
@@ -36,7 +38,7 @@ under two seconds. The guard works on blocks (runs of non-blank lines); a block 
 as escaped plain text, line breaks kept, instead of Markdown:
 
 - Markdown gets at most the first `MARKDOWN_MAX_CHARS` characters (more than a section may hold) and
-  the first `MARKDOWN_MAX_BLOCKS` blocks;
+  as many blocks as make about `MARKDOWN_MAX_ELEMENTS` elements (lines and table cells);
 - a block longer than `MAX_BLOCK_CHARS`, or nested deeper than `MAX_NESTING` quote or list levels
   (or indented more than four columns a level), is plain text;
 - inline work is budgeted: each paragraph, list item, table row or quoted line costs its length
@@ -69,7 +71,7 @@ from markdown.treeprocessors import Treeprocessor
 logger = logging.getLogger(__name__)
 
 MARKDOWN_MAX_CHARS: Final = 150_000
-MARKDOWN_MAX_BLOCKS: Final = 5_000
+MARKDOWN_MAX_ELEMENTS: Final = 5_000
 MAX_BLOCK_CHARS: Final = 50_000
 MAX_NESTING: Final = 10
 INLINE_BUDGET: Final = 2_000_000
@@ -115,7 +117,7 @@ _CLOSING_RES: Final = {
 # A line that starts its own inline unit: a list item, a table row or a quoted line.
 _UNIT_START_RE: Final = re.compile(r"[ \t]*(?:[*+-][ \t]|\d{1,9}[.)][ \t]|\||>)")
 # Container markers (quote or list) at the start of a line, counted to bound nesting depth.
-_NESTING_RE: Final = re.compile(r"^(?:[ \t]*(?:>|[*+-][ \t]|\d{1,9}[.)][ \t]))" + "{" + str(MAX_NESTING + 1) + "}")
+_NESTING_RE: Final = re.compile(rf"^(?:[ \t]*(?:>|[*+-][ \t]|\d{{1,9}}[.)][ \t])){{{MAX_NESTING + 1}}}")
 _BLANK_LINE_RE: Final = re.compile(r"\n[ \t]*\n\s*")
 
 
@@ -166,6 +168,9 @@ def _markdown() -> markdown.Markdown:
         extensions=[TableExtension(), SaneListExtension(), _GovspeakExtension()], output_format="html"
     )
     md.parser.blockprocessors.deregister("code")
+    # Raw HTML is only ever inline: a block-level tag left open would otherwise take the rest of the
+    # section out of Markdown (callouts included) as one raw block.
+    md.preprocessors.deregister("html_block")
     for name in ("backtick", "image_link", "image_reference", "short_image_ref"):
         md.inlinePatterns.deregister(name)
     return md
@@ -173,7 +178,7 @@ def _markdown() -> markdown.Markdown:
 
 class _GovspeakExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        # After whitespace normalisation (30), before raw HTML is stashed (20).
+        # After Markdown's whitespace normalisation (30), so lines and tabs are already settled.
         md.preprocessors.register(_GuardPreprocessor(md), "inspectorate_guard", 25)
         # Before the heading processors (70) and after the list indentation one (90).
         md.parser.blockprocessors.register(_CalloutProcessor(md.parser), "inspectorate_callout", 75)
@@ -185,40 +190,57 @@ class _GuardPreprocessor(Preprocessor):
     """Isolate marker lines, and turn blocks Markdown would be slow on into escaped plain text."""
 
     def run(self, lines: list[str]) -> list[str]:
-        blocks: list[list[str]] = [[]]
-        for line in lines:
+        self.output: list[str] = []
+        self.elements = self.chars = self.raw_tags = self.inline_cost = 0
+        block: list[str] = []
+        start = 0  # the index of the current block's first line
+        for index, line in enumerate(lines):
             if not line.strip():
-                blocks.append([])
-            elif _MARKER_RE.fullmatch(line) or _info_text(line) is not None:
-                # A marker or `^note^` line is its own block even when typed against a paragraph.
-                blocks.extend(([line], []))
-            else:
-                blocks[-1].append(line)
-        blocks = [block for block in blocks if block]
-
-        output: list[str] = []
-        chars = raw_tags = inline_cost = 0
-        for index, block in enumerate(blocks):
-            text = "\n".join(block)
-            chars += len(text) + 2
-            if chars > MARKDOWN_MAX_CHARS or index >= MARKDOWN_MAX_BLOCKS:
-                rest = "\n\n".join("\n".join(later) for later in blocks[index:])
-                output.extend(("", self.md.htmlStash.store(_plain_html(rest))))
-                break
-            tags = text.count("<")
-            cost = _inline_cost(block)
-            if (
-                len(text) > MAX_BLOCK_CHARS
-                or raw_tags + tags > MAX_RAW_TAGS
-                or inline_cost + cost > INLINE_BUDGET
-                or any(_too_deep(line) for line in block)
-            ):
-                output.extend(("", self.md.htmlStash.store(_plain_html(text))))
+                if block and not self.take(block):
+                    return self.rest(lines[start:])
+                block, start = [], index + 1
                 continue
-            raw_tags += tags
-            inline_cost += cost
-            output.extend(("", *block))
-        return output
+            first = line.lstrip(" ")[:1]
+            if (first == "$" and _MARKER_RE.fullmatch(line)) or (first == "^" and _info_text(line) is not None):
+                # A marker or `^note^` line is its own block even when typed against a paragraph.
+                if block and not self.take(block):
+                    return self.rest(lines[start:])
+                if not self.take([line]):
+                    return self.rest(lines[index:])
+                block, start = [], index + 1
+                continue
+            block.append(line)
+        if block and not self.take(block):
+            return self.rest(lines[start:])
+        return self.output
+
+    def take(self, block: list[str]) -> bool:
+        """Pass `block` to Markdown, or as plain text when it is too costly; False once the limits on
+        the characters and elements given to Markdown are reached (the caller then stops)."""
+        text = "\n".join(block)
+        self.chars += len(text) + 2
+        # Markdown spends tens of microseconds on each element it makes, whatever its size: count
+        # lines (paragraphs, list items, table rows) and table cells.
+        self.elements += len(block) + text.count("|")
+        if self.chars > MARKDOWN_MAX_CHARS or self.elements > MARKDOWN_MAX_ELEMENTS:
+            return False
+        tags = text.count("<")
+        cost = _inline_cost(block)
+        if (
+            len(text) > MAX_BLOCK_CHARS
+            or self.raw_tags + tags > MAX_RAW_TAGS
+            or self.inline_cost + cost > INLINE_BUDGET
+            or any(_too_deep(line) for line in block)
+        ):
+            self.output.extend(("", self.md.htmlStash.store(_plain_html(text))))
+        else:
+            self.raw_tags += tags
+            self.inline_cost += cost
+            self.output.extend(("", *block))
+        return True
+
+    def rest(self, lines: list[str]) -> list[str]:
+        return [*self.output, "", self.md.htmlStash.store(_plain_html("\n".join(lines)))]
 
 
 def _inline_cost(block: list[str]) -> int:
@@ -326,22 +348,21 @@ class _TidyTreeprocessor(Treeprocessor):
 def _plain_html(text: str) -> str:
     """Escaped paragraphs with line breaks kept: how text Markdown is not trusted with is shown.
 
-    Long lines are cut every `_PLAIN_RUN` characters by an empty comment, which the sanitiser
-    removes: the HTML parser in nh3 is quadratic on one long text node full of entities.
+    This can be most of a megabyte, so it is built with string methods rather than a loop per line.
+    Long lines are cut every `_PLAIN_RUN` characters by an empty comment, which the sanitiser removes:
+    the HTML parser in nh3 is quadratic on one long text node full of entities.
     """
-    paragraphs = (part.strip("\n") for part in _BLANK_LINE_RE.split(text))
-    return "\n".join(
-        "<p>" + "<br>".join(_escape_line(line) for line in part.split("\n")) + "</p>"
-        for part in paragraphs
-        if part.strip()
-    )
+    if not text.strip():
+        return ""
+    # NUL and SOH mark the cuts and the paragraph breaks: normalise_source removed every one from the
+    # text, and they survive escaping where HTML would not.
+    marked = _BLANK_LINE_RE.sub("\x01", _LONG_RUN_RE.sub("\\g<0>\x00", text.strip()))
+    escaped = html.escape(marked, quote=False).replace("\x00", "<!---->").replace("\n", "<br>")
+    return "<p>" + escaped.replace("\x01", "</p>\n<p>") + "</p>"
 
 
 _PLAIN_RUN: Final = 500
-
-
-def _escape_line(line: str) -> str:
-    return "<!---->".join(html.escape(line[start : start + _PLAIN_RUN]) for start in range(0, len(line), _PLAIN_RUN))
+_LONG_RUN_RE: Final = re.compile(rf"[^\n]{{{_PLAIN_RUN}}}(?=[^\n])")
 
 
 # --- Sanitising -----------------------------------------------------------------------------------
@@ -359,6 +380,8 @@ _REMOVED_WITH_CONTENT: Final = frozenset(
         *("noscript", "noembed", "noframes", "template", "textarea", "title", "xmp", "select", "canvas"),
     }
 )
+# An absolute https address with a host and no user name (https://trusted.example@evil.example reads
+# as one site and goes to another), or a mailto address.
 _LINK_RE: Final = re.compile(r"(?:https://[^\s/?#\\@]+(?:[/?#]\S*)?|mailto:[^\s/]\S*)", re.IGNORECASE)
 _UNLINKED_RE: Final = re.compile(r'<a rel="noopener noreferrer">(.*?)</a>', re.DOTALL)
 _EMPTY_PARAGRAPH_RE: Final = re.compile(r"<p>\s*</p>\n?")
@@ -377,7 +400,9 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 _CLEANER: Final = nh3.Cleaner(
     tags=set(_ALLOWED_TAGS),
     clean_content_tags=set(_REMOVED_WITH_CONTENT),
-    attributes={"a": {"href"}, "ol": {"start"}},
+    # "*" must be given: left out, nh3 keeps its default generic attributes (title and lang) on every tag.
+    attributes={"*": set(), "a": {"href"}, "ol": {"start"}},
+    generic_attribute_prefixes=set(),
     tag_attribute_values={
         "div": {"class": {*_CALLOUT_CLASSES, _INFO_CLASS}, "role": {"note"}},
         "p": {"class": {_LABEL_CLASS}},

@@ -8,6 +8,8 @@ latest (compare-and-set), so two people never silently overwrite each other.
 
 from __future__ import annotations
 
+import datetime
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -29,8 +31,18 @@ class ReportState(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-#: States in which the report's text may change. Later states change it only through a correction.
-EDITABLE_STATES = (ReportState.DRAFT, ReportState.IN_REVIEW, ReportState.CHANGES_REQUESTED, ReportState.APPROVED)
+#: States in which the report's text may change. A scheduled report is frozen until it is unscheduled;
+#: a published one may be edited, but the public sees only what a new edition (a correction) publishes.
+EDITABLE_STATES = (
+    ReportState.DRAFT,
+    ReportState.IN_REVIEW,
+    ReportState.CHANGES_REQUESTED,
+    ReportState.APPROVED,
+    ReportState.PUBLISHED,
+)
+
+#: How long a force's Police and Crime Commissioner has to publish a response (Police Act 1996 s55).
+PCC_RESPONSE_DAYS = 56
 
 #: The parts of a report besides its sections, in the order a reader meets them.
 FIXED_PARTS: dict[str, str] = {
@@ -57,6 +69,23 @@ class Report(models.Model):
     judgments_signed_off_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    # --- Publication (see reports.publication) ---
+    go_live_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="The embargo: when a scheduled report goes live."
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_updated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the latest correction went live (the public 'updated' date)."
+    )
+    publish_problem = models.TextField(
+        blank=True, help_text="Why a due publication has not happened yet, for editors; empty when all is well."
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+    pcc_response_url = models.URLField(blank=True, help_text="The Police and Crime Commissioner's response.")
+    pcc_response_file = models.FileField(upload_to="pcc-responses/", blank=True)
+    pcc_response_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-inspection__programme__year", "inspection__force__name")
@@ -90,9 +119,31 @@ class Report(models.Model):
     def reopen_for_review(self) -> None:
         """An edit after approval: the approval no longer holds."""
 
+    @transition(field=state, source=ReportState.APPROVED, target=ReportState.SCHEDULED)
+    def schedule(self) -> None:
+        """An editor sets the go-live moment of the approved revision."""
+
+    @transition(field=state, source=ReportState.SCHEDULED, target=ReportState.APPROVED)
+    def unschedule(self) -> None:
+        """An editor takes a scheduled report off the schedule."""
+
+    @transition(field=state, source=ReportState.SCHEDULED, target=ReportState.PUBLISHED)
+    def publish(self) -> None:
+        """The go-live moment has come and the edition is ready: the public can see it."""
+
+    @transition(field=state, source=ReportState.PUBLISHED, target=ReportState.WITHDRAWN)
+    def withdraw(self) -> None:
+        """An editor withdraws a published report, giving a reason the public sees."""
+
     @property
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STATES
+
+    @property
+    def pcc_response_due(self) -> datetime.date | None:
+        if self.first_published_at is None:
+            return None
+        return timezone.localdate(self.first_published_at) + datetime.timedelta(days=PCC_RESPONSE_DAYS)
 
 
 class Section(models.Model):
@@ -272,3 +323,71 @@ class FactCheckPoint(models.Model):
 
     def __str__(self) -> str:
         return f"Point on {self.part or 'the report'}"
+
+
+def edition_pdf_name(instance: Edition, filename: str) -> str:
+    """Rendered files live under names nobody can guess: the URL a reader gets goes through a view
+    that checks publication, and the stored name is never shown."""
+    return f"editions/{uuid.uuid4().hex}.pdf"
+
+
+class Edition(models.Model):
+    """One edition of a report: the approved revision the public sees, and its PDF.
+
+    Edition 1 is the first publication; each correction makes the next, with a change note. Earlier
+    editions and their PDFs stay. An edition is rendered before it goes live; ``render_status`` says
+    how far that got, and the render task keeps it true (see reports.publication).
+    """
+
+    class RenderStatus(models.TextChoices):
+        PENDING = "pending", "Waiting to render"
+        RENDERING = "rendering", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Render failed"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="editions")
+    number = models.PositiveIntegerField()
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    change_note = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    render_status = models.CharField(max_length=20, choices=RenderStatus.choices, default=RenderStatus.PENDING)
+    render_attempts = models.PositiveSmallIntegerField(default=0)
+    render_started_at = models.DateTimeField(null=True, blank=True)
+    render_error = models.TextField(blank=True)
+    pdf = models.FileField(upload_to=edition_pdf_name, blank=True, max_length=200)
+    pdf_size = models.PositiveIntegerField(null=True, blank=True)
+    pdf_pages = models.PositiveIntegerField(null=True, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    render_seconds = models.FloatField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("report", "-number")
+        constraints = [
+            models.UniqueConstraint(fields=("report", "number"), name="edition_number_once_per_report"),
+            models.CheckConstraint(
+                name="edition_ready_has_pdf",
+                condition=~Q(render_status="ready") | (~Q(pdf="") & Q(pdf_sha256__regex=r"^[0-9a-f]{64}$")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Edition {self.number} of {self.report}"
+
+
+class PressRelease(models.Model):
+    """The press release that goes live with a report: drafted from it, edited by the editors."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="press_release")
+    headline = models.CharField(max_length=250)
+    body = models.TextField(help_text="Markdown, as in the report.")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.headline

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts import permissions
 from inspections.models import Finding, Judgment
 from inspections.selectors import earlier_findings_without_outcome
-from reports.models import FIXED_PARTS, FactCheckPoint, Report, ReportState, ReviewComment, Revision
+from reports.models import FIXED_PARTS, Edition, FactCheckPoint, Report, ReportState, ReviewComment, Revision
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -181,3 +183,31 @@ def sign_offs_waiting_for(user: User) -> QuerySet[Report]:
 def changes_requested_of(user: User) -> QuerySet[Report]:
     """Reports of ``user``'s inspections that an editor sent back."""
     return my_reports(user).filter(state=ReportState.CHANGES_REQUESTED)
+
+
+# --- What the public may see: the one door every public page, file, feed and export goes through ---
+
+
+def published_reports(*, now: datetime.datetime | None = None) -> QuerySet[Report]:
+    """Reports the public may read: published, with an edition that has gone live. Nothing scheduled,
+    approved or withdrawn passes, whatever its URL."""
+    now = now or timezone.now()
+    live = Edition.objects.filter(report=OuterRef("pk"), published_at__lte=now)
+    return (
+        Report.objects.filter(state=ReportState.PUBLISHED, first_published_at__lte=now)
+        .filter(Exists(live))
+        .select_related("inspection__force", "inspection__programme", "inspection__lead_inspector")
+    )
+
+
+def withdrawn_reports() -> QuerySet[Report]:
+    """Reports withdrawn after publication: the public sees their notice and reason only."""
+    return Report.objects.filter(state=ReportState.WITHDRAWN, first_published_at__isnull=False).select_related(
+        "inspection__force", "inspection__programme"
+    )
+
+
+def live_editions(report: Report, *, now: datetime.datetime | None = None) -> QuerySet[Edition]:
+    """The report's editions that have gone live, newest first."""
+    now = now or timezone.now()
+    return report.editions.filter(published_at__lte=now).select_related("revision").order_by("-number")

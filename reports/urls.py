@@ -2,28 +2,31 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import views
+from reports.views import publication, workspace
 
 app_name = "reports"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("preview/", views.preview, name="preview"),
-    path("inspections/<int:inspection_id>/start/", views.report_start, name="start"),
-    path("reports/<int:pk>/", views.report_detail, name="report"),
-    path("reports/<int:pk>/parts/<slug:key>/", views.part_edit, name="part"),
-    path("reports/<int:pk>/judgments/", views.judgments, name="judgments"),
-    path("reports/<int:pk>/findings/", views.findings, name="findings"),
-    path("reports/<int:pk>/earlier-findings/", views.earlier_findings, name="earlier_findings"),
-    path("reports/<int:pk>/history/", views.history, name="history"),
-    path("reports/<int:pk>/compare/", views.compare, name="compare"),
-    path("reports/<int:pk>/revisions/<int:number>/restore/", views.restore, name="restore"),
-    path("reports/<int:pk>/review/", views.review, name="review"),
-    path("reports/<int:pk>/comments/", views.comment_add, name="comment_add"),
-    path("reports/<int:pk>/comments/<int:comment_id>/resolve/", views.comment_resolve, name="comment_resolve"),
-    path("reports/<int:pk>/submit/", views.submit, name="submit"),
-    path("reports/<int:pk>/request-changes/", views.request_changes, name="request_changes"),
-    path("reports/<int:pk>/approve/", views.approve, name="approve"),
-    path("reports/<int:pk>/sign-off/", views.sign_off, name="sign_off"),
-    path("reports/<int:pk>/fact-checks/", views.fact_checks, name="fact_checks"),
+    path("", workspace.dashboard, name="dashboard"),
+    path("preview/", workspace.preview, name="preview"),
+    path("inspections/<int:inspection_id>/start/", workspace.report_start, name="start"),
+    path("reports/<int:pk>/", workspace.report_detail, name="report"),
+    path("reports/<int:pk>/parts/<slug:key>/", workspace.part_edit, name="part"),
+    path("reports/<int:pk>/judgments/", workspace.judgments, name="judgments"),
+    path("reports/<int:pk>/findings/", workspace.findings, name="findings"),
+    path("reports/<int:pk>/earlier-findings/", workspace.earlier_findings, name="earlier_findings"),
+    path("reports/<int:pk>/history/", workspace.history, name="history"),
+    path("reports/<int:pk>/compare/", workspace.compare, name="compare"),
+    path("reports/<int:pk>/revisions/<int:number>/restore/", workspace.restore, name="restore"),
+    path("reports/<int:pk>/review/", workspace.review, name="review"),
+    path("reports/<int:pk>/comments/", workspace.comment_add, name="comment_add"),
+    path("reports/<int:pk>/comments/<int:comment_id>/resolve/", workspace.comment_resolve, name="comment_resolve"),
+    path("reports/<int:pk>/submit/", workspace.submit, name="submit"),
+    path("reports/<int:pk>/request-changes/", workspace.request_changes, name="request_changes"),
+    path("reports/<int:pk>/approve/", workspace.approve, name="approve"),
+    path("reports/<int:pk>/sign-off/", workspace.sign_off, name="sign_off"),
+    path("reports/<int:pk>/fact-checks/", workspace.fact_checks, name="fact_checks"),
+    path("reports/<int:pk>/publication/", publication.publication_page, name="publication"),
+    path("reports/<int:pk>/press-release/", publication.press_release_edit, name="press_release"),
+    path("programmes/<int:programme_id>/schedule/", publication.programme_schedule, name="programme_schedule"),
 ]

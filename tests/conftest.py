@@ -80,40 +80,78 @@ def inspection(inspector: User, lead_inspector: User) -> Inspection:
     return InspectionFactory(team=[inspector], lead_inspector=lead_inspector)
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process() -> Iterator[subprocess.Popen[bytes]]:
-    """A real Celery worker, in its own process, on the configured broker (Redis in CI, the
-    filesystem transport otherwise). Waits until it answers a ping."""
+def test_database_url() -> str:
+    """The URL of the database the tests run on, for worker processes to use the same one."""
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict.get("USER") or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{settings_dict.get('HOST') or '127.0.0.1'}:{settings_dict.get('PORT') or 5432}/{settings_dict['NAME']}"
+
+
+def start_worker(*, beat: bool = False, name: str = "test-worker", **env: str) -> subprocess.Popen[bytes]:
+    """Start a real Celery worker in its own process, on the test database and broker, and wait until
+    it answers a ping. The caller stops it (``stop_worker``)."""
     from inspectorate.celery import app
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "inspectorate.settings.test"}
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "inspectorate",
+        "worker",
+        "--concurrency",
+        "1",
+        "--loglevel",
+        "warning",
+        "--hostname",
+        f"{name}-{os.getpid()}-{time.monotonic_ns()}@%h",
+        "--without-mingle",
+        "--without-gossip",
+    ]
+    if beat:
+        command += ["--beat", "--schedule", os.path.join(settings.MEDIA_ROOT, f"beat-{time.monotonic_ns()}")]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "inspectorate",
-            "worker",
-            "--concurrency",
-            "1",
-            "--loglevel",
-            "warning",
-            "--hostname",
-            f"test-worker-{os.getpid()}@%h",
-        ],
-        env=env,
+        command,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "inspectorate.settings.test",
+            "DATABASE_URL": test_database_url(),
+            **env,
+        },
     )
     deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        replies = app.control.ping(timeout=1) or []
+        if any(name in hostname for reply in replies for hostname in reply):
+            return process
+        if process.poll() is not None:
+            raise RuntimeError(f"the Celery worker exited with {process.returncode}")
+    stop_worker(process)
+    raise RuntimeError("the Celery worker did not answer a ping within 60 seconds")
+
+
+def stop_worker(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
     try:
-        while time.monotonic() < deadline:
-            if app.control.ping(timeout=1):
-                break
-            if process.poll() is not None:
-                raise RuntimeError(f"the Celery worker exited with {process.returncode}")
-        else:
-            raise RuntimeError("the Celery worker did not answer a ping within 60 seconds")
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup: None, django_db_blocker) -> Iterator[subprocess.Popen[bytes]]:  # type: ignore[no-untyped-def]
+    """A real Celery worker for the whole run, on the configured broker (Redis in CI, the filesystem
+    transport otherwise) and the test database."""
+    with django_db_blocker.unblock():
+        process = start_worker(name="session-worker")
+    try:
         yield process
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop_worker(process)

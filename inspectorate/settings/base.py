@@ -196,9 +196,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
+    # The transport needs its folders to exist before a worker or a web process opens it.
+    for _folder in ("queue", "processed", "control"):
+        (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task a dead worker had taken comes back after this long (acks_late); renders take seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600"))}
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A request that enqueues work must not hang on a broker that is down: two quick tries, then the
+# caller logs it and the periodic sweep does the work (see inspectorate.celery.enqueue_on_commit).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -208,7 +215,15 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Publishes what is due and re-finds work the broker lost. Every 15 s, so that a report is public
+    # within seconds of its go-live moment even if the prompt task sent at scheduling was lost.
+    "publication-sweep": {
+        "task": "reports.tasks.publication_sweep_task",
+        "schedule": float(os.environ.get("PUBLICATION_SWEEP_SECONDS", "15")),
+        "options": {"expires": 60},
+    },
+}
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

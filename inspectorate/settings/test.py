@@ -10,11 +10,16 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-key-not-secret")
 # Without Redis, the test run and the worker it starts share a broker folder of their own.
 if not (os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL")):
     os.environ.setdefault("CELERY_BROKER_DIR", tempfile.mkdtemp(prefix="inspectorate-broker-"))
+# Rendered files go to a folder of the run's own, shared with the worker processes it starts.
+os.environ.setdefault("DJANGO_MEDIA_ROOT", tempfile.mkdtemp(prefix="inspectorate-media-"))
 
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="inspectorate-media-"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory, so that the worker processes that tests start see the same database.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

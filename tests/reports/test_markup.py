@@ -196,6 +196,8 @@ def test_https_and_mailto_links_survive_with_rel() -> None:
         "data:text/html,hi",
         "vbscript:msgbox",
         "https:evil.example",
+        "https://",
+        "https://trusted.example@evil.example",
         "ftp://files.example",
     ],
 )

@@ -1,0 +1,17 @@
+"""The public's URLs. ``/reports/`` and ``/reports/<slug>/`` are contracts of the product brief."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from reports.views import public
+
+app_name = "public"
+
+urlpatterns = [
+    path("", public.report_list, name="report_list"),
+    path("<slug:slug>/", public.report_page, name="report"),
+    path("<slug:slug>/pdf/", public.edition_pdf, name="pdf"),
+    path("<slug:slug>/editions/<int:number>/pdf/", public.edition_pdf, name="edition_pdf"),
+    path("<slug:slug>/press-release/", public.press_release, name="press_release"),
+]

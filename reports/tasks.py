@@ -1,0 +1,28 @@
+"""Background work for publication. Tasks take ids and call ``reports.publication``; the services are
+idempotent, so a task that runs twice (late acknowledgement after a worker died) does no harm."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from reports import publication
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    retry_backoff_max=120,
+    max_retries=publication.MAX_RENDER_ATTEMPTS - 1,
+)
+def edition_render_task(self: Any, edition_id: int) -> str:
+    edition = publication.edition_render(edition_id=edition_id)
+    return f"edition {edition_id}: {edition.render_status if edition else 'gone'}"
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def publication_sweep_task() -> dict[str, int]:
+    return publication.publication_sweep()

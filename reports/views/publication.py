@@ -1,0 +1,207 @@
+"""Publication in the workspace: scheduling a report or a whole programme, "Publish now", rendering
+status, the press release, corrections, withdrawal and the PCC's response. Editors act here;
+everyone in the workspace can look."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import permissions
+from inspections.models import Programme
+from reports import publication
+from reports.forms import ChangeNoteForm, GoLiveForm, PccResponseForm, PressReleaseForm, WithdrawForm
+from reports.models import Edition, Report, ReportState
+from reports.services import WorkflowError
+from reports.views.workspace import actor, get_report, validation_messages, workspace_view
+
+
+def _page(request: HttpRequest, report: Report, status: int = HTTPStatus.OK, **forms: Any) -> HttpResponse:
+    editions = report.editions.select_related("revision", "created_by").order_by("-number")
+    context = {
+        "report": report,
+        "editions": editions,
+        "may_publish": permissions.is_editor(request.user),
+        "go_live_form": forms.get("go_live_form") or GoLiveForm(prefix="schedule"),
+        "correction_form": forms.get("correction_form") or ChangeNoteForm(prefix="correct"),
+        "withdraw_form": forms.get("withdraw_form") or WithdrawForm(prefix="withdraw"),
+        "pcc_form": forms.get("pcc_form") or PccResponseForm(prefix="pcc"),
+        "errors": forms.get("errors", []),
+        "now": timezone.now(),
+        "latest_is_live": bool(
+            editions
+            and editions[0].published_at
+            and editions[0].revision_id == getattr(report.latest_revision(), "pk", None)
+        ),
+    }
+    return render(request, "reports/publication.html", context, status=status)
+
+
+@workspace_view
+def publication_page(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report(pk)
+    if request.method != "POST":
+        return _page(request, report)
+    if not permissions.is_editor(request.user):
+        raise PermissionDenied("Only editors schedule and publish reports")
+    action = request.POST.get("action", "")
+    user = actor(request)
+    forms: dict[str, Any] = {}
+    try:
+        if action == "schedule":
+            form = GoLiveForm(request.POST, prefix="schedule")
+            forms["go_live_form"] = form
+            if form.is_valid():
+                publication.report_schedule(report=report, actor=user, go_live_at=form.go_live_at())
+                messages.success(
+                    request, f"Scheduled to go live at {timezone.localtime(form.go_live_at()):%H:%M on %d %B %Y}"
+                )
+                return redirect(request.path)
+        elif action == "publish_now":
+            publication.report_publish_now(report=report, actor=user)
+            messages.success(request, "Publishing now: the report goes live as soon as its PDF is ready and checked")
+            return redirect(request.path)
+        elif action == "unschedule":
+            publication.report_unschedule(report=report, actor=user)
+            messages.success(request, "Taken off the schedule")
+            return redirect(request.path)
+        elif action == "retry":
+            edition = get_object_or_404(Edition, pk=request.POST.get("edition"), report=report)
+            publication.edition_retry_render(edition=edition, actor=user)
+            messages.success(request, f"Rendering edition {edition.number} again")
+            return redirect(request.path)
+        elif action == "correct":
+            correction = ChangeNoteForm(request.POST, prefix="correct")
+            forms["correction_form"] = correction
+            if correction.is_valid():
+                edition = publication.report_correct(
+                    report=report, actor=user, change_note=correction.cleaned_data["change_note"]
+                )
+                messages.success(request, f"Edition {edition.number} goes live as soon as its PDF is ready")
+                return redirect(request.path)
+        elif action == "withdraw":
+            withdrawal = WithdrawForm(request.POST, prefix="withdraw")
+            forms["withdraw_form"] = withdrawal
+            if withdrawal.is_valid():
+                publication.report_withdraw(report=report, actor=user, reason=withdrawal.cleaned_data["reason"])
+                messages.success(request, "Report withdrawn: the public now sees the reason instead")
+                return redirect(request.path)
+        elif action == "pcc":
+            response = PccResponseForm(request.POST, request.FILES, prefix="pcc")
+            forms["pcc_form"] = response
+            if response.is_valid():
+                publication.pcc_response_record(
+                    report=report, actor=user, url=response.cleaned_data["url"], file=response.cleaned_data["file"]
+                )
+                messages.success(request, "The Police and Crime Commissioner's response is recorded")
+                return redirect(request.path)
+        else:
+            forms["errors"] = ["Choose an action"]
+    except WorkflowError as error:
+        forms["errors"] = [str(error)]
+    except ValidationError as error:
+        forms["errors"] = validation_messages(error)
+    report.refresh_from_db()
+    return _page(request, report, HTTPStatus.BAD_REQUEST, **forms)
+
+
+@workspace_view
+def press_release_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report(pk)
+    release = publication.press_release_draft(report=report) if report.state != ReportState.DRAFT else None
+    may_edit = permissions.is_editor(request.user) and release is not None
+    status = HTTPStatus.OK
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied("Only editors edit press releases")
+        form = PressReleaseForm(request.POST)
+        if form.is_valid():
+            try:
+                publication.press_release_update(report=report, actor=actor(request), **form.cleaned_data)
+            except ValidationError as error:
+                for message in validation_messages(error):
+                    form.add_error(None, message)
+            else:
+                messages.success(request, "Press release saved")
+                return redirect(reverse("reports:publication", kwargs={"pk": report.pk}))
+        status = HTTPStatus.BAD_REQUEST
+    else:
+        form = PressReleaseForm(initial={"headline": release.headline, "body": release.body} if release else None)
+    return render(
+        request,
+        "reports/press_release_edit.html",
+        {"report": report, "form": form, "release": release, "may_edit": may_edit},
+        status=status,
+    )
+
+
+@workspace_view
+def programme_schedule(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """Schedule every approved report of a programme for one go-live moment, and watch them get ready."""
+    programme = get_object_or_404(Programme, pk=programme_id)
+    form = GoLiveForm(prefix="schedule")
+    errors: list[str] = []
+    status = HTTPStatus.OK
+    if request.method == "POST":
+        if not permissions.is_editor(request.user):
+            raise PermissionDenied("Only editors schedule publication")
+        form = GoLiveForm(request.POST, prefix="schedule")
+        if form.is_valid():
+            try:
+                scheduled = publication.programme_schedule(
+                    programme=programme, actor=actor(request), go_live_at=form.go_live_at()
+                )
+            except (ValidationError, WorkflowError) as error:
+                errors = validation_messages(error) if isinstance(error, ValidationError) else [str(error)]
+            else:
+                messages.success(
+                    request,
+                    f"{len(scheduled)} reports scheduled to go live together at "
+                    f"{timezone.localtime(form.go_live_at()):%H:%M on %d %B %Y}",
+                )
+                return redirect(request.path)
+        status = HTTPStatus.BAD_REQUEST
+    reports = list(
+        Report.objects.filter(inspection__programme=programme)
+        .select_related("inspection__force")
+        .prefetch_related("editions")
+        .order_by("inspection__force__name")
+    )
+    rows: list[dict[str, Any]] = []
+    for report in reports:
+        pending = [e for e in report.editions.all() if e.published_at is None]
+        rows.append({"report": report, "edition": pending[0] if pending else None})
+    counts = {
+        "scheduled": sum(r.state == ReportState.SCHEDULED for r in reports),
+        "approved": sum(r.state == ReportState.APPROVED for r in reports),
+        "ready": sum(
+            1 for row in rows if row["edition"] and row["edition"].render_status == Edition.RenderStatus.READY
+        ),
+        "not_ready": [
+            r for r in reports if r.state not in (ReportState.APPROVED, ReportState.SCHEDULED, ReportState.PUBLISHED)
+        ],
+        "published": sum(r.state == ReportState.PUBLISHED for r in reports),
+    }
+    go_live_moments = sorted({r.go_live_at for r in reports if r.state == ReportState.SCHEDULED and r.go_live_at})
+    return render(
+        request,
+        "reports/programme_schedule.html",
+        {
+            "programme": programme,
+            "rows": rows,
+            "counts": counts,
+            "form": form,
+            "errors": errors,
+            "go_live_moments": go_live_moments,
+            "may_publish": permissions.is_editor(request.user),
+            "programmes": Programme.objects.order_by("-year"),
+        },
+        status=status,
+    )
