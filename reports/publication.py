@@ -130,26 +130,27 @@ def edition_render(*, edition_id: int) -> Edition | None:
         check = check_pdf(rendered.content)
         if not (check.tagged and check.pdf_ua and check.pages == rendered.pages):
             raise ValueError(f"the PDF failed its checks: tagged={check.tagged}, PDF/UA={check.pdf_ua}")
+        digest = hashlib.sha256(rendered.content).hexdigest()
+        with transaction.atomic():
+            edition = Edition.objects.select_for_update().get(pk=edition_id)
+            if edition.render_status == Edition.RenderStatus.READY:
+                return edition  # another worker finished first: keep theirs, store nothing
+            # The file is written before the row names it: no reader can reach a half-written file.
+            edition.pdf.save("report.pdf", ContentFile(rendered.content), save=False)
+            edition.pdf_size = len(rendered.content)
+            edition.pdf_pages = rendered.pages
+            edition.pdf_sha256 = digest
+            edition.render_seconds = rendered.seconds
+            edition.rendered_at = timezone.now()
+            edition.render_status = Edition.RenderStatus.READY
+            edition.render_error = ""
+            edition.save()
     except Exception as error:
+        # Rendering, checking or storing failed: say so to editors, and let the task retry.
         Edition.objects.filter(pk=edition_id).exclude(render_status=Edition.RenderStatus.READY).update(
             render_status=Edition.RenderStatus.FAILED, render_error=f"{type(error).__name__}: {error}"[:2000]
         )
         raise
-    digest = hashlib.sha256(rendered.content).hexdigest()
-    with transaction.atomic():
-        edition = Edition.objects.select_for_update().get(pk=edition_id)
-        if edition.render_status == Edition.RenderStatus.READY:
-            return edition  # another worker finished first: keep theirs, store nothing
-        # The file is written before the row names it: no reader can reach a half-written file.
-        edition.pdf.save("report.pdf", ContentFile(rendered.content), save=False)
-        edition.pdf_size = len(rendered.content)
-        edition.pdf_pages = rendered.pages
-        edition.pdf_sha256 = digest
-        edition.render_seconds = rendered.seconds
-        edition.rendered_at = timezone.now()
-        edition.render_status = Edition.RenderStatus.READY
-        edition.render_error = ""
-        edition.save()
     return edition
 
 

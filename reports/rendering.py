@@ -120,8 +120,9 @@ def report_document(
     is known: the cover then says it is not yet published) and ``change_note``.
 
     Every part is ``reports.markup.render`` of ``revision.part(key)``, with its headings moved one
-    level down (the report's own heading for the part is the ``h2``). Raises ``ValueError`` if the
-    revision is not one of the report's or the edition is below 1. Reads only.
+    level down (the report's own heading for the part is the ``h2``) and, in a section, an opening
+    heading that only repeats the question left out (the question is shown already). Raises
+    ``ValueError`` if the revision is not one of the report's or the edition is below 1. Reads only.
     """
     if revision.report_id != report.pk:
         raise ValueError(f"Revision {revision.number} belongs to another report")
@@ -355,7 +356,6 @@ def render_report_pdf(
         metadata.title = context["title"]
         metadata.lang = LANGUAGE
         metadata.authors = context["authors"]
-        metadata.description = f"{context['programme'].name}: the inspection report on {context['force_name']}"
         if published_on is not None:
             metadata.created = metadata.modified = published_on.isoformat()
         content = document.write_pdf(pdf_variant="pdf/ua-1")

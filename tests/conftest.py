@@ -42,6 +42,52 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit("; ".join(problems), returncode=2)
 
 
+def restore_reference_data() -> None:
+    """Put back what data migrations made (forces, scales, pillars, roles with their permissions) if a
+    flush took it. Transactional tests (workers, browsers) end with a flush of every table."""
+    from importlib import import_module
+
+    from django.apps import apps as live_apps
+    from django.contrib.auth.models import Group, Permission
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from inspections.models import Force
+
+    if Force.objects.exists() and Group.objects.filter(permissions__isnull=False).exists():
+        return
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # content types, permissions
+    import_module("inspections.migrations.0003_reference_data").load(live_apps, None)
+    roles = import_module("accounts.migrations.0002_roles").ROLES
+    report_codes = import_module("accounts.migrations.0003_report_roles").CODES
+    for name, codes in roles.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = [
+            Permission.objects.get(content_type__app_label=code.split(".")[0], codename=code.split(".")[1])
+            for code in codes
+        ]
+        if name == "Administrator":
+            wanted += list(Permission.objects.filter(content_type__app_label="reports", codename__in=report_codes))
+        group.permissions.set(wanted)
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """For transactional tests: the reference data and roles, whatever the last flush took."""
+    restore_reference_data()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker) -> None:  # type: ignore[no-untyped-def]
+    """The test database, with its reference data, serialized so that transactional tests marked
+    ``serialized_rollback`` (browser and worker tests) get it back after each flush."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        restore_reference_data()
+        for connection in connections.all():
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
 @pytest.fixture
 def make_user(db: None):  # type: ignore[no-untyped-def]
     def make(*roles: Role, **fields: object) -> User:

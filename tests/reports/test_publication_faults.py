@@ -1,0 +1,194 @@
+"""Faults the publication pipeline survives, each against a real Celery worker process (Redis in CI,
+the filesystem broker otherwise) and the real test database."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.roles import Role
+from inspectorate.celery import app as celery_app
+from reports import publication, services
+from reports.models import Edition, Report, ReportEvent, ReportState
+from tests.conftest import start_worker, stop_worker
+from tests.factories import UserFactory, ready_inspection, write_whole_report
+
+# serialized_rollback: a transactional test empties every table; this brings back the roles and
+# reference data that migrations made.
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("reference_data"),
+]
+
+EDITIONS = Path(settings.MEDIA_ROOT) / "editions"
+
+
+def wait_for(condition: Callable[[], bool], *, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"gave up after {seconds:.0f} s waiting for {what}")
+
+
+def pdf_files() -> set[str]:
+    return set(os.listdir(EDITIONS)) if EDITIONS.exists() else set()
+
+
+def approved_report(*, long: bool = False) -> tuple[Report, object]:
+    inspector = UserFactory(roles=[Role.INSPECTOR])
+    lead = UserFactory(roles=[Role.LEAD_INSPECTOR])
+    editor = UserFactory(roles=[Role.EDITOR])
+    report = services.report_start(inspection=ready_inspection(team=[inspector], lead=lead))
+    write_whole_report(report, inspector)
+    if long:
+        # Long enough (a few hundred pages) that the render takes seconds: time to kill it midway.
+        paragraph = "The force has made progress in how it records and scrutinises its use of powers. " * 12
+        for part in ("section-1", "section-2"):
+            report.refresh_from_db()
+            text = "\n\n".join(f"## Finding {n}\n\n{paragraph}" for n in range(90))
+            services.report_save_part(report=report, actor=inspector, part=part, text=text, based_on=report.version)
+    services.report_sign_off_judgments(report=report, actor=lead)
+    report.refresh_from_db()
+    services.report_submit_for_review(report=report, actor=inspector)
+    report.refresh_from_db()
+    return services.report_approve(report=report, actor=editor, revision_number=report.version), editor
+
+
+@pytest.fixture
+def worker() -> Iterator[Callable[..., object]]:
+    started: list[object] = []
+
+    def start(**kwargs: object) -> object:
+        process = start_worker(**kwargs)  # type: ignore[arg-type]
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        stop_worker(process)  # type: ignore[arg-type]
+
+
+def pool_children(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children]
+
+
+def test_a_worker_killed_mid_render_leaves_one_pdf(worker) -> None:
+    report, editor = approved_report(long=True)
+    before = pdf_files()
+    process = worker(name="killed")
+    publication.report_schedule(report=report, actor=editor, go_live_at=timezone.now() + datetime.timedelta(hours=1))
+    edition = Edition.objects.get(report=report)
+    wait_for(
+        lambda: Edition.objects.get(pk=edition.pk).render_status == Edition.RenderStatus.RENDERING,
+        seconds=60,
+        what="the render to start",
+    )
+    time.sleep(0.5)
+    children = pool_children(process.pid)  # type: ignore[attr-defined]
+    assert children, "the worker has no pool process to kill"
+    for child in children:
+        os.kill(child, signal.SIGKILL)
+    assert Edition.objects.get(pk=edition.pk).render_status == Edition.RenderStatus.RENDERING
+    # The task was acknowledged late and is rejected when its process dies: it runs again.
+    wait_for(
+        lambda: Edition.objects.get(pk=edition.pk).render_status == Edition.RenderStatus.READY,
+        seconds=120,
+        what="the render to run again and finish",
+    )
+    edition.refresh_from_db()
+    assert edition.render_attempts >= 2
+    assert Edition.objects.filter(report=report).count() == 1
+    assert pdf_files() - before == {Path(edition.pdf.name).name}
+
+
+def test_a_broker_that_is_down_at_scheduling_loses_nothing(worker, caplog) -> None:
+    report, editor = approved_report()
+    real_url = celery_app.conf.broker_url
+
+    def use_broker(url: str) -> None:
+        celery_app.conf.broker_url = url
+        celery_app._pool = None  # type: ignore[attr-defined]
+        celery_app.amqp._producer_pool = None
+
+    use_broker("redis://127.0.0.1:1/0")  # nothing listens there: a refused connection, as with Redis down
+    try:
+        started = time.monotonic()
+        publication.report_schedule(
+            report=report, actor=editor, go_live_at=timezone.now() + datetime.timedelta(seconds=20)
+        )
+        assert time.monotonic() - started < 15, "scheduling must not hang on a broker that is down"
+    finally:
+        use_broker(real_url)
+    report.refresh_from_db()
+    assert report.state == ReportState.SCHEDULED
+    assert Edition.objects.get(report=report).render_status == Edition.RenderStatus.PENDING
+    assert "periodic sweep" in caplog.text
+    # The broker is back: the scheduler's sweep finds the work and finishes it, and the report goes live.
+    worker(name="recovered", beat=True, PUBLICATION_SWEEP_SECONDS="2")
+    wait_for(lambda: Report.objects.get(pk=report.pk).state == ReportState.PUBLISHED, seconds=90, what="publication")
+    assert Edition.objects.get(report=report).render_status == Edition.RenderStatus.READY
+
+
+def test_a_render_that_fails_is_shown_and_a_retry_works(worker, tmp_path) -> None:
+    report, editor = approved_report()
+    # Shared storage that cannot be written (a file where the folder should be): every attempt fails.
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("storage is unavailable")
+    broken = worker(name="broken-storage", DJANGO_MEDIA_ROOT=str(blocked))
+    publication.report_schedule(report=report, actor=editor, go_live_at=timezone.now() + datetime.timedelta(hours=1))
+    edition = Edition.objects.get(report=report)
+    wait_for(
+        lambda: (
+            Edition.objects.get(pk=edition.pk).render_attempts >= publication.MAX_RENDER_ATTEMPTS
+            and Edition.objects.get(pk=edition.pk).render_status == Edition.RenderStatus.FAILED
+        ),
+        seconds=120,
+        what="the retries to run out",
+    )
+    edition.refresh_from_db()
+    assert edition.render_error and not edition.pdf
+    report.refresh_from_db()
+    assert report.state == ReportState.SCHEDULED  # nothing half-published
+    # Storage is mended (a worker with good storage in its place), and the editor's retry button works.
+    stop_worker(broken)  # type: ignore[arg-type]
+    worker(name="mended")
+    publication.edition_retry_render(edition=edition, actor=editor)  # type: ignore[arg-type]
+    wait_for(
+        lambda: Edition.objects.get(pk=edition.pk).render_status == Edition.RenderStatus.READY,
+        seconds=90,
+        what="the retried render",
+    )
+
+
+def test_everything_due_while_the_scheduler_was_down_publishes_once(worker) -> None:
+    first, editor = approved_report()
+    second, _ = approved_report()
+    go_live = timezone.now() + datetime.timedelta(seconds=3)
+    for report in (first, second):
+        publication.report_schedule(report=report, actor=editor, go_live_at=go_live)  # type: ignore[arg-type]
+    time.sleep(4)  # the go-live moment passes with no worker and no scheduler running
+    assert not Report.objects.filter(state=ReportState.PUBLISHED, pk__in=[first.pk, second.pk]).exists()
+    worker(name="returning", beat=True, PUBLICATION_SWEEP_SECONDS="2")
+    wait_for(
+        lambda: Report.objects.filter(state=ReportState.PUBLISHED, pk__in=[first.pk, second.pk]).count() == 2,
+        seconds=90,
+        what="both reports to go live",
+    )
+    time.sleep(5)  # more sweeps run; none publishes again
+    for report in (first, second):
+        assert ReportEvent.objects.filter(report=report, action="Published").count() == 1
+    assert (
+        len(set(Report.objects.filter(pk__in=[first.pk, second.pk]).values_list("first_published_at", flat=True))) == 1
+    )
