@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format install assets check-deploy browser e2e bench clean
+.PHONY: run test lint format install assets check-deploy bench-publication clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed: set PYTHON=python3.11") if sys.version_info < (3, 11) else None'
@@ -35,7 +35,7 @@ run: install
 	@echo
 	@echo "Serving http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/). Ctrl-C stops the web server, worker and scheduler."
 	@echo
-	DJANGO_DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile.dev --port $(PORT) start
+	DJANGO_DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
 
 ## make test: the whole suite (SQLite and a filesystem broker unless DATABASE_URL / REDIS_URL say otherwise).
 test: install
@@ -56,3 +56,7 @@ check-deploy: install
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles
+
+## Benchmarks (printed figures, not tests): see bench/.
+bench-publication: install
+	$(BIN)/python bench/publication_day.py $(BENCH_ARGS)

@@ -91,7 +91,7 @@ def test_the_first_tab_reaches_the_skip_link_which_moves_focus_to_the_content(pa
     expect(page.locator("#main-content")).to_be_focused()
     # The next Tab goes on from the content, not back to the header.
     page.keyboard.press("Tab")
-    expect(page.get_by_role("main").get_by_role("link", name="sign in")).to_be_focused()
+    expect(page.get_by_role("main").get_by_role("link", name="Read the published reports")).to_be_focused()
 
 
 def test_the_header_navigation_works_on_a_phone(new_page: Callable[..., Page]) -> None:
