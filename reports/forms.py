@@ -131,7 +131,7 @@ class CauseOfConcernForm(GovUKForm):
         help_text="For example, 2018-06-30",
         required=False,
         error_messages={"invalid": "Enter the deadline as a real date, like 2018-06-30"},
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
     )
     accelerated = forms.BooleanField(label="Raised early (accelerated cause of concern)", required=False)
 
@@ -216,13 +216,13 @@ class GoLiveForm(GovUKForm):
     go_live_date = forms.DateField(
         label="Go-live date",
         help_text="For example, 2017-12-08",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
         error_messages={"required": "Enter the go-live date", "invalid": "Enter the go-live date as a real date"},
     )
     go_live_time = forms.TimeField(
         label="Go-live time (UK time)",
         help_text="For example, 00:01",
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=forms.TimeInput(attrs={"type": "time", "class": "govuk-input govuk-input--width-5"}),
         error_messages={"required": "Enter the go-live time", "invalid": "Enter the go-live time like 00:01"},
     )
 
