@@ -22,6 +22,7 @@ import logging
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -451,6 +452,7 @@ def press_release_draft(*, report: Report) -> PressRelease:
     key_findings = revision.part("key_findings") if revision else ""
     lead = report.inspection.lead_inspector
     headline = report_headline(report)
+    report_url = f"{settings.SITE_URL}/reports/{report.slug}/"
     body = "\n\n".join(
         part
         for part in (
@@ -459,7 +461,7 @@ def press_release_draft(*, report: Report) -> PressRelease:
             f"## What the lead inspector said\n\n> {quote}\n\n{lead.name if lead else 'The lead inspector'}"
             if quote
             else "",
-            "## Read the report\n\nThe full report and its PDF are on the report's page.",
+            f"## Read the report\n\n[Read the report]({report_url}) or [download it as a PDF]({report_url}pdf/).",
         )
         if part
     )

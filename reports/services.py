@@ -260,6 +260,11 @@ def report_approve(*, report: Report, actor: User, revision_number: int) -> Repo
         report.save(update_fields=["state", "approved_revision", "updated_at"])
         _log(report, actor, "Approved", from_state, revision=revision)
         review_mark(report=report, reviewer=actor, revision=revision)
+        # Render the approved revision's PDF now, in the background, so that it is ready and checked
+        # long before any go-live moment.
+        from reports.publication import edition_prepare
+
+        edition_prepare(report=report, actor=actor)
     return report
 
 
