@@ -20,6 +20,7 @@ the last report became visible.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import os
 import shutil
@@ -48,7 +49,9 @@ def environment() -> dict[str, str]:
 
 
 def manage(*args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment(), check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment(), check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -98,8 +101,12 @@ def prepare_programme() -> list[int]:
                 report=report, number=report.version + 1, author=author, content=content, changed_parts=sorted(content)
             )
             Report.objects.filter(pk=report.pk).update(
-                version=revision.number, state=ReportState.APPROVED, approved_revision=revision, go_live_at=None,
-                judgments_signed_off_by=author, judgments_signed_off_at=datetime.datetime.now(datetime.UTC),
+                version=revision.number,
+                state=ReportState.APPROVED,
+                approved_revision=revision,
+                go_live_at=None,
+                judgments_signed_off_by=author,
+                judgments_signed_off_at=datetime.datetime.now(datetime.UTC),
             )
             ids.append(report.pk)
     _ = editor
@@ -110,8 +117,9 @@ def reset(ids: list[int]) -> None:
     from reports.models import Edition, Report, ReportState
 
     Edition.objects.filter(report_id__in=ids).delete()
-    Report.objects.filter(pk__in=ids).update(state=ReportState.APPROVED, go_live_at=None, first_published_at=None,
-                                            publish_problem="")
+    Report.objects.filter(pk__in=ids).update(
+        state=ReportState.APPROVED, go_live_at=None, first_published_at=None, publish_problem=""
+    )
     shutil.rmtree(OUT / "media" / "editions", ignore_errors=True)
     for folder in ("queue", "processed"):
         shutil.rmtree(OUT / "broker" / folder, ignore_errors=True)
@@ -131,24 +139,41 @@ def run(workers: int, ids: list[int]) -> dict[str, object]:
     editor = User.objects.get(email="editor@example.org")
     programme = Programme.objects.get(year=2017)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "inspectorate", "worker", "--beat", "--concurrency", str(workers),
-         "--prefetch-multiplier", "1", "-O", "fair", "--loglevel", "warning",
-         "--schedule", str(OUT / "var" / f"beat-{workers}")],
-        cwd=ROOT, env=environment(),
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "inspectorate",
+            "worker",
+            "--beat",
+            "--concurrency",
+            str(workers),
+            "--prefetch-multiplier",
+            "1",
+            "-O",
+            "fair",
+            "--loglevel",
+            "warning",
+            "--schedule",
+            str(OUT / "var" / f"beat-{workers}"),
+        ],
+        cwd=ROOT,
+        env=environment(),
     )
     peaks: dict[int, list[int]] = {}
     try:
         time.sleep(3)
         started = time.monotonic()
-        publication.programme_schedule(programme=programme, actor=editor, go_live_at=timezone.now() + datetime.timedelta(hours=1))
+        publication.programme_schedule(
+            programme=programme, actor=editor, go_live_at=timezone.now() + datetime.timedelta(hours=1)
+        )
         editions = Edition.objects.filter(report_id__in=ids)
         done = 0
         while done < len(ids):
             for child in children(worker.pid):
-                try:
+                with contextlib.suppress(FileNotFoundError):  # a child that just ended
                     peaks.setdefault(child, []).append(rss_kib(child, "VmRSS"))
-                except FileNotFoundError:
-                    pass
             done = editions.filter(render_status=Edition.RenderStatus.READY).count()
             if editions.filter(render_status=Edition.RenderStatus.FAILED).exists():
                 raise RuntimeError("a render failed: see the worker's log")
@@ -166,7 +191,8 @@ def run(workers: int, ids: list[int]) -> dict[str, object]:
         visible_after = (timezone.now() - go_live).total_seconds()
         per_report = [
             (e.rendered_at - e.render_started_at).total_seconds()
-            for e in editions if e.rendered_at and e.render_started_at
+            for e in editions
+            if e.rendered_at and e.render_started_at
         ]
         pages = [e.pdf_pages or 0 for e in editions]
     finally:
@@ -235,16 +261,22 @@ def main() -> None:
         growth = result["growth"]  # type: ignore[assignment]
         print(f"\n{result['workers']} worker process(es):")
         print(f"  pages per report: median {statistics.median(pages):.0f}")  # type: ignore[arg-type]
-        print(f"  pipeline per report: median {median:.2f} s, p95 {percentile(per, 0.95):.2f} s"  # type: ignore[arg-type]
-              f"  (ratio to WeasyPrint alone: {median / base:.2f}x)")
+        print(
+            f"  pipeline per report: median {median:.2f} s, p95 {percentile(per, 0.95):.2f} s"  # type: ignore[arg-type]
+            f"  (ratio to WeasyPrint alone: {median / base:.2f}x)"
+        )
         print(f"  whole programme rendered and checked: {result['wall']:.1f} s")
-        print(f"  peak memory per worker process: " + ", ".join(f"{mib:.0f} MiB" for mib in peak.values()))  # type: ignore[union-attr]
-        print("  memory from a quarter of the way in to the end: "
-              + ", ".join(f"{a / 1024:.0f} -> {b / 1024:.0f} MiB" for a, b in growth.values()))  # type: ignore[union-attr]
+        print("  peak memory per worker process: " + ", ".join(f"{mib:.0f} MiB" for mib in peak.values()))  # type: ignore[union-attr]
+        print(
+            "  memory from a quarter of the way in to the end: "
+            + ", ".join(f"{a / 1024:.0f} -> {b / 1024:.0f} MiB" for a, b in growth.values())
+        )  # type: ignore[union-attr]
         print(f"  all 43 public {result['visible_after']:.1f} s after go-live")
     if len(results) >= 2:
-        print(f"\nWall time, {results[1]['workers']} workers / {results[0]['workers']}: "
-              f"{results[1]['wall'] / results[0]['wall']:.2f}")  # type: ignore[operator]
+        print(
+            f"\nWall time, {results[1]['workers']} workers / {results[0]['workers']}: "
+            f"{results[1]['wall'] / results[0]['wall']:.2f}"
+        )  # type: ignore[operator]
 
 
 if __name__ == "__main__":
