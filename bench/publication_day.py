@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,7 +127,18 @@ def reset(ids: list[int]) -> None:
         (OUT / "broker" / folder).mkdir(parents=True, exist_ok=True)
 
 
-def run(workers: int, ids: list[int]) -> dict[str, object]:
+@dataclass
+class RunResult:
+    workers: int
+    wall: float
+    per_report: list[float]
+    pages: list[int]
+    peak_mib: dict[int, float]
+    growth: dict[int, tuple[int, int]]
+    visible_after: float
+
+
+def run(workers: int, ids: list[int]) -> RunResult:
     from django.utils import timezone
 
     from accounts.models import User
@@ -199,15 +211,15 @@ def run(workers: int, ids: list[int]) -> dict[str, object]:
         worker.terminate()
         worker.wait(timeout=60)
     growth = {child: (samples[len(samples) // 4], samples[-1]) for child, samples in peaks.items() if len(samples) > 8}
-    return {
-        "workers": workers,
-        "wall": wall,
-        "per_report": per_report,
-        "pages": pages,
-        "peak_mib": {child: kib / 1024 for child, kib in high_water.items()},
-        "growth": growth,
-        "visible_after": visible_after,
-    }
+    return RunResult(
+        workers=workers,
+        wall=wall,
+        per_report=per_report,
+        pages=pages,
+        peak_mib={child: kib / 1024 for child, kib in high_water.items()},
+        growth=growth,
+        visible_after=visible_after,
+    )
 
 
 def weasyprint_alone(ids: list[int]) -> list[float]:
@@ -221,6 +233,7 @@ def weasyprint_alone(ids: list[int]) -> list[float]:
     seconds = []
     for report in Report.objects.filter(pk__in=ids).select_related("inspection__programme", "inspection__force"):
         revision = report.approved_revision
+        assert revision is not None
         markup = render_to_string(rendering.TEMPLATE, rendering.report_document(report, revision))
         fetcher = rendering.StaticFilesFetcher()
         started = time.perf_counter()
@@ -254,29 +267,24 @@ def main() -> None:
     base = statistics.median(alone)
     print(f"WeasyPrint alone, same HTML: median {base:.2f} s, p95 {percentile(alone, 0.95):.2f} s per report")
     for result in results:
-        per = result["per_report"]  # type: ignore[assignment]
-        median = statistics.median(per)  # type: ignore[arg-type]
-        pages = result["pages"]  # type: ignore[assignment]
-        peak = result["peak_mib"]  # type: ignore[assignment]
-        growth = result["growth"]  # type: ignore[assignment]
-        print(f"\n{result['workers']} worker process(es):")
-        print(f"  pages per report: median {statistics.median(pages):.0f}")  # type: ignore[arg-type]
+        median = statistics.median(result.per_report)
+        print(f"\n{result.workers} worker process(es):")
+        print(f"  pages per report: median {statistics.median(result.pages):.0f}")
         print(
-            f"  pipeline per report: median {median:.2f} s, p95 {percentile(per, 0.95):.2f} s"  # type: ignore[arg-type]
+            f"  pipeline per report: median {median:.2f} s, p95 {percentile(result.per_report, 0.95):.2f} s"
             f"  (ratio to WeasyPrint alone: {median / base:.2f}x)"
         )
-        print(f"  whole programme rendered and checked: {result['wall']:.1f} s")
-        print("  peak memory per worker process: " + ", ".join(f"{mib:.0f} MiB" for mib in peak.values()))  # type: ignore[union-attr]
+        print(f"  whole programme rendered and checked: {result.wall:.1f} s")
+        print("  peak memory per worker process: " + ", ".join(f"{mib:.0f} MiB" for mib in result.peak_mib.values()))
         print(
             "  memory from a quarter of the way in to the end: "
-            + ", ".join(f"{a / 1024:.0f} -> {b / 1024:.0f} MiB" for a, b in growth.values())
-        )  # type: ignore[union-attr]
-        print(f"  all 43 public {result['visible_after']:.1f} s after go-live")
+            + ", ".join(f"{a / 1024:.0f} -> {b / 1024:.0f} MiB" for a, b in result.growth.values())
+        )
+        print(f"  all 43 public {result.visible_after:.1f} s after go-live")
     if len(results) >= 2:
         print(
-            f"\nWall time, {results[1]['workers']} workers / {results[0]['workers']}: "
-            f"{results[1]['wall'] / results[0]['wall']:.2f}"
-        )  # type: ignore[operator]
+            f"\nWall time, {results[1].workers} workers / {results[0].workers}: {results[1].wall / results[0].wall:.2f}"
+        )
 
 
 if __name__ == "__main__":
