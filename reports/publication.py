@@ -187,7 +187,7 @@ def _require_editor(actor: User) -> None:
         raise PermissionDenied("Only editors schedule and publish reports")
 
 
-def report_schedule(*, report: Report, actor: User, go_live_at: datetime.datetime) -> Report:
+def report_schedule(*, report: Report, actor: User, go_live_at: datetime.datetime, prompt: bool = True) -> Report:
     """Schedule the approved report to go live at ``go_live_at`` (in the future). Its PDF starts
     rendering now, so that it is ready and checked well before."""
     _require_editor(actor)
@@ -201,6 +201,8 @@ def report_schedule(*, report: Report, actor: User, go_live_at: datetime.datetim
             _log(
                 report, actor, "Go-live moved", report.state, reason=f"{timezone.localtime(go_live_at):%d %B %Y %H:%M}"
             )
+            if prompt:
+                _enqueue_sweep_at(go_live_at)
             return report
         if not can_proceed(report.schedule):
             raise WorkflowError(
@@ -214,7 +216,8 @@ def report_schedule(*, report: Report, actor: User, go_live_at: datetime.datetim
         report.publish_problem = ""
         report.save(update_fields=["state", "go_live_at", "publish_problem"])
         _log(report, actor, "Scheduled", from_state, reason=f"Go-live {timezone.localtime(go_live_at):%d %B %Y %H:%M}")
-        _enqueue_sweep_at(go_live_at)
+        if prompt:
+            _enqueue_sweep_at(go_live_at)
     return report
 
 
@@ -232,7 +235,11 @@ def programme_schedule(*, programme: Programme, actor: User, go_live_at: datetim
         )
         if not reports:
             raise ValidationError("No report of this programme is approved yet", code="none_approved")
-        return [report_schedule(report=report, actor=actor, go_live_at=go_live_at) for report in reports]
+        scheduled = [
+            report_schedule(report=report, actor=actor, go_live_at=go_live_at, prompt=False) for report in reports
+        ]
+        _enqueue_sweep_at(go_live_at)  # one prompt sweep for the whole moment
+        return scheduled
 
 
 def report_unschedule(*, report: Report, actor: User) -> Report:

@@ -111,11 +111,11 @@ def test_at_go_live_the_report_pdf_and_press_release_appear_together(
 
 def test_a_programme_goes_live_together_or_not_at_all(make_user, editor, django_capture_on_commit_callbacks) -> None:
     first = make_approved(make_user, editor)
-    second = make_approved(make_user, editor)
     go_live = soon()
     publication.report_schedule(report=first, actor=editor, go_live_at=go_live)
     render_all()
     # The second one's PDF is not rendered yet (its task is not run): the whole moment waits.
+    second = make_approved(make_user, editor)
     publication.report_schedule(report=second, actor=editor, go_live_at=go_live)
     from reports.models import Report
 
