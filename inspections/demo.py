@@ -60,7 +60,7 @@ REGION_LEADS = {
     "Yorkshire and The Humber": "tom.reid@example.org",
 }
 
-LEGITIMACY_QUESTIONS = {
+LEGITIMACY_QUESTIONS: dict[int, list[tuple[str, str, bool, bool]]] = {
     2015: [
         (
             "How well does the force understand, engage with and treat fairly the people it serves?",
@@ -107,27 +107,10 @@ LEGITIMACY_QUESTIONS = {
             True,
         ),
     ],
-    2017: [
-        (
-            "To what extent does the force treat all of the people it serves with fairness and respect?",
-            "Treating the public with fairness and respect",
-            True,
-            False,
-        ),
-        (
-            "How well does the force ensure that its workforce behaves ethically and lawfully?",
-            "Ensuring the workforce behaves ethically and lawfully",
-            True,
-            False,
-        ),
-        (
-            "To what extent does the force treat its workforce with fairness and respect?",
-            "Treating the workforce with fairness and respect",
-            True,
-            False,
-        ),
-    ],
 }
+
+# 2017 asked 2016's three questions again; the abuse-of-authority strand was not repeated.
+LEGITIMACY_QUESTIONS[2017] = LEGITIMACY_QUESTIONS[2016][:3]
 
 #: The states a 2017 report is in on the demo, by the force's place in the alphabet. The report
 #: workflow (reports app) reads this so that every state before publication is shown.
