@@ -191,9 +191,9 @@ def stop_worker(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup: None, django_db_blocker) -> Iterator[subprocess.Popen[bytes]]:  # type: ignore[no-untyped-def]
-    """A real Celery worker for the whole run, on the configured broker (Redis in CI, the filesystem
+    """A real Celery worker for the tests of one module, on the configured broker (Redis in CI, the filesystem
     transport otherwise) and the test database."""
     with django_db_blocker.unblock():
         process = start_worker(name="session-worker")

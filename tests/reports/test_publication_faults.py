@@ -84,7 +84,14 @@ def pool_children(pid: int) -> list[int]:
     return [int(child) for child in children]
 
 
+def only_this_worker_runs() -> None:
+    """No other worker (from another test module) may take this test's tasks."""
+    replies = celery_app.control.ping(timeout=1) or []
+    assert not replies, f"other workers are running: {replies}"
+
+
 def test_a_worker_killed_mid_render_leaves_one_pdf(worker) -> None:
+    only_this_worker_runs()
     report, editor = approved_report(long=True)
     before = pdf_files()
     process = worker(name="killed")
