@@ -162,6 +162,9 @@ def start_worker(*, beat: bool = False, name: str = "test-worker", **env: str) -
     ]
     if beat:
         command += ["--beat", "--schedule", os.path.join(settings.MEDIA_ROOT, f"beat-{time.monotonic_ns()}")]
+    # Tasks that earlier tests (or runs: Redis keeps its queues between them) sent and nobody took
+    # would reach this worker first; none of them belongs to the test about to run.
+    app.control.purge()
     process = subprocess.Popen(
         command,
         env={
