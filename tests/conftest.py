@@ -71,6 +71,15 @@ def restore_reference_data() -> None:
 
 
 @pytest.fixture
+def empty_queue() -> None:
+    """Tasks that earlier tests (or runs: Redis keeps its queues between them) sent and nobody took
+    would reach a worker first; none of them belongs to the test about to run."""
+    from inspectorate.celery import app
+
+    app.control.purge()
+
+
+@pytest.fixture
 def reference_data(transactional_db: None) -> None:
     """For transactional tests: the reference data and roles, whatever the last flush took."""
     restore_reference_data()
@@ -162,9 +171,6 @@ def start_worker(*, beat: bool = False, name: str = "test-worker", **env: str) -
     ]
     if beat:
         command += ["--beat", "--schedule", os.path.join(settings.MEDIA_ROOT, f"beat-{time.monotonic_ns()}")]
-    # Tasks that earlier tests (or runs: Redis keeps its queues between them) sent and nobody took
-    # would reach this worker first; none of them belongs to the test about to run.
-    app.control.purge()
     process = subprocess.Popen(
         command,
         env={

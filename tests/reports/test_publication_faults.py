@@ -26,7 +26,7 @@ from tests.factories import UserFactory, ready_inspection, write_whole_report
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("reference_data"),
+    pytest.mark.usefixtures("empty_queue", "reference_data"),
 ]
 
 EDITIONS = Path(settings.MEDIA_ROOT) / "editions"

@@ -20,7 +20,7 @@ from tests.reports.test_publication_faults import approved_report, wait_for
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("reference_data"),
+    pytest.mark.usefixtures("empty_queue", "reference_data"),
 ]
 
 BUCKET = "inspectorate-test-files"
