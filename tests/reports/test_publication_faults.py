@@ -56,7 +56,7 @@ def approved_report(*, long: bool = False) -> tuple[Report, object]:
         paragraph = "The force has made progress in how it records and scrutinises its use of powers. " * 12
         for part in ("section-1", "section-2"):
             report.refresh_from_db()
-            text = "\n\n".join(f"## Finding {n}\n\n{paragraph}" for n in range(90))
+            text = "\n\n".join(f"## Finding {n}\n\n{paragraph}" for n in range(150))
             services.report_save_part(report=report, actor=inspector, part=part, text=text, based_on=report.version)
     services.report_sign_off_judgments(report=report, actor=lead)
     report.refresh_from_db()
