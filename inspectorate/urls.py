@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
 from inspectorate.health import healthz
+from reports.views.api import not_found as api_not_found
 from reports.views.workspace import fact_check_page
 
 admin.site.site_header = "Inspectorate: records"
@@ -19,6 +20,10 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("workspace/", include("reports.urls")),
     path("reports/", include("reports.public_urls")),
+    path("data/", include("reports.data_urls")),
+    path("api/v1/", include("reports.api_urls")),
+    # Anything else under /api/ is answered in JSON too, never with the HTML 404 page.
+    re_path(r"^api/(?P<path>.*)$", api_not_found, name="api_not_found"),
     path("fact-check/<str:token>/", fact_check_page, name="fact_check"),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
 ]

@@ -1,15 +1,18 @@
-"""The public's URLs. ``/reports/`` and ``/reports/<slug>/`` are contracts of the product brief."""
+"""The public's URLs. ``/reports/``, ``/reports/<slug>/`` and ``/reports/feed/`` are contracts of the product
+brief."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from reports.views import public
+from reports.views import data, public
 
 app_name = "public"
 
 urlpatterns = [
     path("", public.report_list, name="report_list"),
+    # Before ``<slug:slug>/``, which would otherwise take "feed" for a report's slug.
+    path("feed/", data.PublicationFeed(), name="feed"),
     path("<slug:slug>/", public.report_page, name="report"),
     path("<slug:slug>/pdf/", public.edition_pdf, name="pdf"),
     path("<slug:slug>/editions/<int:number>/pdf/", public.edition_pdf, name="edition_pdf"),

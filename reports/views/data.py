@@ -1,0 +1,155 @@
+"""The public's data: the Atom feed of publications and corrections, the downloadable judgments and
+findings (CSV and JSON) and the data dictionary that describes them.
+
+Every read goes through ``reports.open_data``, which starts from ``reports.selectors.published_reports``:
+nothing that has not gone live is in any entry, row or file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import html
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import feedgenerator, timezone
+from django.views.decorators.http import require_safe
+
+from reports import markup, open_data
+from reports.models import Edition
+from reports.open_data import Column
+
+
+class PublicationFeed(Feed[Edition, datetime.datetime]):
+    """``/reports/feed/``: an Atom entry per live edition of a published report, newest first, at most
+    ``open_data.FEED_SIZE``. A first edition is a publication; a later one a correction, titled
+    "(corrected)" with its change note before the summary. Links are absolute, from ``SITE_URL``."""
+
+    feed_type = feedgenerator.Atom1Feed
+    title = f"{settings.SERVICE_NAME}: published reports"
+    subtitle = "Inspection reports as they are published, and their corrections."
+
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> datetime.datetime:
+        # The feed's "object" is the moment of the request: one instance serves every request, so
+        # nothing request-specific may be kept on it.
+        return timezone.now()
+
+    def link(self) -> str:
+        return settings.SITE_URL + reverse("public:report_list")
+
+    def feed_url(self) -> str:
+        return settings.SITE_URL + reverse("public:feed")
+
+    def items(self, obj: datetime.datetime) -> list[Edition]:
+        return list(open_data.feed_editions(now=obj))
+
+    def item_title(self, item: Edition) -> str:
+        inspection = item.report.inspection
+        title = f"{inspection.force_name}: {inspection.programme.name}"
+        return f"{title} (corrected)" if item.number > 1 else title
+
+    def item_link(self, item: Edition) -> str:
+        return open_data.report_url(item.report.slug)
+
+    def item_guid(self, item: Edition) -> str:
+        # One entry per edition: a correction is news of its own, not an update of the first entry.
+        return f"{open_data.report_url(item.report.slug)}#edition-{item.number}"
+
+    def item_guid_is_permalink(self, item: Edition) -> bool:
+        return False
+
+    def item_description(self, item: Edition) -> str:
+        # Atom carries the summary as HTML: the plain text is escaped so that it reads as typed.
+        text = markup.plain_text(item.revision.part("summary"))
+        if item.number > 1 and item.change_note:
+            text = f"Correction: {item.change_note}\n\n{text}"
+        return html.escape(text)
+
+    def item_author_name(self, item: Edition) -> str:
+        lead = item.report.inspection.lead_inspector
+        return lead.get_full_name() if lead is not None else settings.SERVICE_NAME
+
+    def item_pubdate(self, item: Edition) -> datetime.datetime | None:
+        return item.published_at
+
+    def item_updateddate(self, item: Edition) -> datetime.datetime | None:
+        return item.published_at
+
+
+FILES: dict[str, tuple[str, list[Column]]] = {
+    "judgments": ("Judgments", open_data.JUDGMENT_COLUMNS),
+    "findings": ("Findings", open_data.FINDING_COLUMNS),
+}
+
+_ROWS: dict[str, Callable[..., Iterator[dict[str, Any]]]] = {
+    "judgments": open_data.judgment_rows,
+    "findings": open_data.finding_rows,
+}
+
+
+class _Echo:
+    """A file-like object whose ``write`` hands the line back, so ``csv.writer`` can feed a stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(columns: list[Column], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow([column.name for column in columns])
+    for row in rows:
+        yield writer.writerow([_csv_value(row[column.name]) for column in columns])
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+@require_safe
+def data_csv(request: HttpRequest, name: str) -> StreamingHttpResponse:
+    """``/data/<name>.csv``: UTF-8 with a header row, streamed as it is read (one query)."""
+    columns = FILES[name][1]
+    response = StreamingHttpResponse(
+        _csv_lines(columns, _ROWS[name](now=timezone.now())), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@require_safe
+def data_json(request: HttpRequest, name: str) -> JsonResponse:
+    """``/data/<name>.json``: ``{"columns": [...], "count": n, "<name>": [rows]}``, rows keyed as the
+    CSV's columns, with numbers, booleans and ``null`` typed."""
+    rows = list(_ROWS[name](now=timezone.now()))
+    response = JsonResponse(
+        {"columns": [column.name for column in FILES[name][1]], "count": len(rows), name: rows},
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    return response
+
+
+@require_safe
+def data_dictionary(request: HttpRequest) -> HttpResponse:
+    """``/data/``: what each file holds, column by column, with links to download them."""
+    files = [
+        {
+            "name": name,
+            "title": title,
+            "columns": columns,
+            "csv": f"{name}.csv",
+            "json": f"{name}.json",
+            "csv_url": reverse(f"data:{name}_csv"),
+            "json_url": reverse(f"data:{name}_json"),
+        }
+        for name, (title, columns) in FILES.items()
+    ]
+    return render(request, "reports/public/data.html", {"files": files})
