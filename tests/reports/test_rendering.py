@@ -39,6 +39,7 @@ from reports.rendering import (
     report_document,
 )
 from reports.services import report_start
+from tests.conftest import restore_reference_data
 from tests.factories import (
     FindingFactory,
     InspectionFactory,
@@ -157,6 +158,7 @@ class LongPdf:
 def long_pdf(django_db_setup, django_db_blocker) -> LongPdf:  # type: ignore[no-untyped-def]
     """The long report, rendered once for the module (the data is rolled back at once)."""
     with django_db_blocker.unblock(), transaction.atomic():
+        restore_reference_data()  # transactional tests that ran before may have flushed it
         report, revision = build_long_report()
         rendered = render_report_pdf(report, revision, edition=2, published_on=datetime.date(2016, 12, 8))
         title = report.title
