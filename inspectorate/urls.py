@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from inspectorate.health import healthz
+from reports import public_forces_urls
 from reports.views.workspace import fact_check_page
 
 admin.site.site_header = "Inspectorate: records"
@@ -19,6 +20,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("workspace/", include("reports.urls")),
     path("reports/", include("reports.public_urls")),
+    path("forces/", include((public_forces_urls.force_patterns, "public_forces"))),
+    path("programmes/", include((public_forces_urls.programme_patterns, "public_programmes"))),
     path("fact-check/<str:token>/", fact_check_page, name="fact_check"),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
 ]
