@@ -61,5 +61,5 @@ def test_force_and_programme_pages_are_accessible_and_keyboard_friendly(page: Pa
         skip_to_main_then_tab(page)
 
     page.goto("/forces/west-midlands-police/")
-    expect(page.get_by_role("table").first).to_contain_text("(2 of 3 forces good)")
+    expect(page.get_by_role("table").first).to_contain_text("(2 of 3 forces graded good)")
     expect(page.get_by_text("The force has a plan.")).to_be_visible()

@@ -189,10 +189,12 @@ def test_a_force_page_shows_grades_by_year_beside_the_national_picture(client, p
     for title in ("Legitimacy overall", "Fairness", "Ethics", "Abuse of authority"):
         assert f'<th scope="col" class="govuk-table__header">{title}</th>' in body
     # 2016: good overall, as were two of the three others; outstanding on fairness, alone.
-    assert '<strong>Good</strong><br><span class="govuk-body-s">(3 of 4 forces good)</span>' in body
-    assert '<strong>Outstanding</strong><br><span class="govuk-body-s">(1 of 4 forces outstanding)</span>' in body
+    assert '<strong>Good</strong><br><span class="govuk-body-s">(3 of 4 forces graded good)</span>' in body
+    assert (
+        '<strong>Outstanding</strong><br><span class="govuk-body-s">(1 of 4 forces graded outstanding)</span>' in body
+    )
     # 2015: requires improvement, the only force published; 2015 asked no third question.
-    assert "(1 of 1 forces requires improvement)" in body
+    assert "(1 of 1 force graded requires improvement)" in body
     assert "Not graded" in body
     assert body.index("Legitimacy 2015") < body.index("Legitimacy 2016")
     assert 'href="/reports/test-2015-legitimacy-2015-west-midlands-police/"' in body
@@ -342,7 +344,7 @@ def test_nothing_unpublished_reaches_the_force_or_programme_pages(client, people
         assert "<table" not in body and "Recommendation of" not in body, state
     # The published force's page counts only published reports nationally: 1 of 1.
     wmp = pages["/forces/west-midlands-police/"]
-    assert "(1 of 1 forces good)" in wmp and "Recommendation of the published report." in wmp
+    assert "(1 of 1 force graded good)" in wmp and "Recommendation of the published report." in wmp
     assert f'href="/reports/{published.slug}/"' in wmp
     # The programme table has one row, and no force of an unpublished report.
     table = client.get(f"/programmes/{programme.slug}/").context["table"]
