@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
 from inspectorate.health import healthz
+from reports import public_forces_urls
 from reports.views.api import not_found as api_not_found
 from reports.views.workspace import fact_check_page
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("workspace/", include("reports.urls")),
     path("reports/", include("reports.public_urls")),
+    path("forces/", include((public_forces_urls.force_patterns, "public_forces"))),
+    path("programmes/", include((public_forces_urls.programme_patterns, "public_programmes"))),
     path("data/", include("reports.data_urls")),
     path("api/v1/", include("reports.api_urls")),
     # Anything else under /api/ is answered in JSON too, never with the HTML 404 page.

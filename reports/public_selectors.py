@@ -1,0 +1,265 @@
+"""Reads for the public's force and programme pages: every force by region, a force's grades over the
+years beside the national picture, its published reports and recommendations, and a programme's
+national table.
+
+Everything here is built on ``reports.selectors.published_reports``, the one door to what the public
+may see: a grade, a row, a count or a recommendation comes only from a report that has gone live.
+Each function runs a fixed number of queries, whatever the number of forces, programmes or findings.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from inspections.models import Finding, Force, Grade, GradingScale, Judgment, Programme, RecommendationUpdate
+from reports.models import Report
+from reports.selectors import published_reports
+
+#: How a judgment is placed in a table: ("pillar", pillar slug) for a pillar overall, or
+#: ("question", short title) for a question, so that the same question lines up across years.
+ColumnKey = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of grades: a pillar overall, or a question (named by its short title)."""
+
+    key: ColumnKey
+    title: str
+    order: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class GradeCell:
+    """A force's grade in one column, with how many forces nationally got the same grade there."""
+
+    grade: Grade
+    national: int  # forces with a published report in the programme given this grade in this column
+    national_total: int  # forces with a published report in the programme graded in this column
+
+
+@dataclass
+class ForceGradeRow:
+    """One programme (a year) of a force's grades: a cell per column, ``None`` where not graded."""
+
+    programme: Programme
+    report: Report
+    cells: list[GradeCell | None]
+
+
+@dataclass
+class ScaleTable:
+    """A force's grades on one grading scale. Grades of different scales never share a table."""
+
+    scale: GradingScale
+    columns: list[Column]
+    rows: list[ForceGradeRow]
+
+
+@dataclass
+class ForceProfile:
+    """What the public sees of a force: grades by scale, published reports, recommendations."""
+
+    force: Force
+    tables: list[ScaleTable]
+    reports: list[Report]
+    recommendations: list[Finding]  # each with ``report`` and ``updates_newest_first`` set
+
+
+@dataclass
+class ProgrammeRow:
+    report: Report
+    force: Force
+    force_name: str  # as the force was called in the programme's year
+    cells: list[Grade | None]
+
+
+@dataclass
+class RowGroup:
+    """Rows under one heading: a region, or ``""`` for the whole country ungrouped."""
+
+    name: str
+    rows: list[ProgrammeRow]
+
+
+@dataclass
+class GradeCount:
+    """How many forces got ``grade``, per column of the programme table."""
+
+    grade: Grade
+    counts: list[int]
+
+
+@dataclass
+class ProgrammeTable:
+    programme: Programme
+    columns: list[Column]
+    groups: list[RowGroup]
+    counts: list[GradeCount]
+    forces: int  # forces with a published report in the programme
+    by_region: bool = field(default=False)
+
+
+def _column_of(judgment: Judgment) -> Column:
+    if judgment.pillar is not None:
+        pillar = judgment.pillar
+        return Column(("pillar", pillar.slug), f"{pillar.name} overall", (0, pillar.order))
+    question = judgment.question
+    assert question is not None  # a judgment is for a pillar or for a question (a check constraint)
+    return Column(("question", question.short_title.casefold()), question.short_title, (1, question.number))
+
+
+def _graded_judgments(reports: QuerySet[Report]) -> QuerySet[Judgment]:
+    """The graded judgments (pillars overall and graded questions) of ``reports``."""
+    return (
+        Judgment.objects.filter(inspection__report__in=reports.values("pk"), grade__isnull=False)
+        .filter(Q(pillar__isnull=False) | Q(question__graded=True))
+        .select_related("grade", "pillar", "question")
+    )
+
+
+# --- All forces, and the programmes with published reports --------------------------------------
+
+
+def forces_by_region() -> list[tuple[str, list[Force]]]:
+    """Every force, grouped by region (England's regions, then Wales), each group by name. One query."""
+    groups: dict[str, list[Force]] = defaultdict(list)
+    for force in Force.objects.order_by("country", "region", "name"):
+        groups[force.region].append(force)
+    return list(groups.items())
+
+
+def published_programmes(*, now: datetime.datetime | None = None) -> QuerySet[Programme]:
+    """Programmes with at least one published report, newest first. No other programme is public."""
+    live = published_reports(now=now).filter(inspection__programme=OuterRef("pk"))
+    return Programme.objects.filter(Exists(live)).select_related("scale").order_by("-year", "name")
+
+
+# --- A force ----------------------------------------------------------------------------------
+
+
+def force_profile(*, force: Force, now: datetime.datetime | None = None) -> ForceProfile:
+    """The force's published record: its grades per scale and programme with the national count of
+    forces given each grade, its published reports (oldest programme first) and the recommendations of
+    those reports, newest programme first, each with its dated updates newest first. Five queries."""
+    now = now or timezone.now()
+    reports = list(
+        published_reports(now=now)
+        .filter(inspection__force=force)
+        .select_related("inspection__programme__scale")
+        .order_by("inspection__programme__year", "inspection__programme__name")
+    )
+    force_reports = published_reports(now=now).filter(inspection__force=force)
+    judgments = list(_graded_judgments(force_reports))
+
+    # The national picture: forces per grade, per programme and column, over published reports only.
+    national: dict[tuple[int, ColumnKey], Counter[int]] = defaultdict(Counter)
+    programme_ids = [report.inspection.programme_id for report in reports]
+    everyone = published_reports(now=now).filter(inspection__programme_id__in=programme_ids)
+    for judgment in _graded_judgments(everyone).select_related("inspection"):
+        assert judgment.grade_id is not None
+        national[(judgment.inspection.programme_id, _column_of(judgment).key)][judgment.grade_id] += 1
+
+    by_inspection: dict[int, dict[ColumnKey, Judgment]] = defaultdict(dict)
+    columns_by_scale: dict[int, dict[ColumnKey, Column]] = defaultdict(dict)
+    scale_of = {report.inspection_id: report.inspection.programme.scale_id for report in reports}
+    for judgment in judgments:
+        column = _column_of(judgment)
+        by_inspection[judgment.inspection_id][column.key] = judgment
+        known = columns_by_scale[scale_of[judgment.inspection_id]]
+        if column.key not in known or column.order < known[column.key].order:
+            known[column.key] = column
+
+    tables: dict[int, ScaleTable] = {}
+    for report in reports:
+        programme = report.inspection.programme
+        if programme.scale_id not in tables:
+            columns = sorted(columns_by_scale[programme.scale_id].values(), key=lambda c: c.order)
+            tables[programme.scale_id] = ScaleTable(scale=programme.scale, columns=columns, rows=[])
+        table = tables[programme.scale_id]
+        cells: list[GradeCell | None] = []
+        for column in table.columns:
+            found = by_inspection[report.inspection_id].get(column.key)
+            if found is None or found.grade is None:
+                cells.append(None)
+                continue
+            counts = national[(programme.pk, column.key)]
+            cells.append(GradeCell(found.grade, counts[found.grade.pk], sum(counts.values())))
+        table.rows.append(ForceGradeRow(programme=programme, report=report, cells=cells))
+
+    report_of = {report.inspection_id: report for report in reports}
+    recommendations: list[Finding] = list(
+        Finding.objects.filter(kind=Finding.Kind.RECOMMENDATION, inspection__report__in=force_reports.values("pk"))
+        .select_related("inspection__programme")
+        .prefetch_related(
+            Prefetch(
+                "updates",
+                queryset=RecommendationUpdate.objects.order_by("-recorded_on", "-pk"),
+                to_attr="updates_newest_first",
+            )
+        )
+        .order_by("-inspection__programme__year", "inspection__programme__name", "order", "pk")
+    )
+    for recommendation in recommendations:
+        recommendation.report = report_of[recommendation.inspection_id]  # type: ignore[attr-defined]
+    return ForceProfile(
+        force=force,
+        tables=sorted(tables.values(), key=lambda t: -max(row.programme.year for row in t.rows)),
+        reports=reports,
+        recommendations=recommendations,
+    )
+
+
+# --- A programme's national table ------------------------------------------------------------
+
+
+def programme_table(*, programme: Programme, by_region: bool, now: datetime.datetime | None = None) -> ProgrammeTable:
+    """Every force with a published report in ``programme``: its grade per question and per pillar
+    overall, in one group or a group per region, and the count of forces per grade. Five queries.
+
+    ``programme`` should come from ``published_programmes``; for any other the table is empty."""
+    now = now or timezone.now()
+    columns = [
+        Column(("pillar", pillar.slug), f"{pillar.name} overall", (0, pillar.order))
+        for pillar in programme.pillars.order_by("order", "name")
+    ] + [
+        Column(("question", question.short_title.casefold()), question.short_title, (1, question.number))
+        for question in programme.questions.filter(graded=True).order_by("number")
+    ]
+    reports = published_reports(now=now).filter(inspection__programme=programme)
+    grades: dict[int, dict[ColumnKey, Grade]] = defaultdict(dict)
+    for judgment in _graded_judgments(reports):
+        assert judgment.grade is not None
+        grades[judgment.inspection_id][_column_of(judgment).key] = judgment.grade
+
+    rows = [
+        ProgrammeRow(
+            report=report,
+            force=report.inspection.force,
+            force_name=report.inspection.force_name,
+            cells=[grades[report.inspection_id].get(column.key) for column in columns],
+        )
+        for report in reports.order_by(
+            "inspection__force__country", "inspection__force__region", "inspection__force__name"
+        )
+    ]
+    if by_region:
+        regions: dict[str, list[ProgrammeRow]] = defaultdict(list)
+        for row in rows:
+            regions[row.force.region].append(row)
+        groups = [RowGroup(name, members) for name, members in regions.items()]
+    else:
+        groups = [RowGroup("", sorted(rows, key=lambda row: row.force_name))]
+
+    counts = [
+        GradeCount(grade, [sum(1 for row in rows if row.cells[i] == grade) for i in range(len(columns))])
+        for grade in Grade.objects.filter(scale_id=programme.scale_id).order_by("rank")
+    ]
+    return ProgrammeTable(
+        programme=programme, columns=columns, groups=groups, counts=counts, forces=len(rows), by_region=by_region
+    )
