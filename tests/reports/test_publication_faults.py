@@ -20,6 +20,7 @@ from accounts.roles import Role
 from inspectorate.celery import app as celery_app
 from reports import publication, services
 from reports.models import Edition, Report, ReportEvent, ReportState
+from reports.tasks import edition_render_task
 from tests.conftest import start_worker, stop_worker, test_database_url
 from tests.factories import UserFactory, ready_inspection, write_whole_report
 
@@ -99,6 +100,7 @@ def test_a_worker_killed_mid_render_leaves_one_pdf(worker) -> None:
     process = worker(name="killed")
     publication.report_schedule(report=report, actor=editor, go_live_at=timezone.now() + datetime.timedelta(hours=1))
     edition = Edition.objects.get(report=report)
+    edition_render_task.delay(edition.pk)  # as the sweep would; a duplicate of the approval's is harmless
     wait_for(
         lambda: Edition.objects.get(pk=edition.pk).render_status == Edition.RenderStatus.RENDERING,
         seconds=60,
@@ -169,6 +171,7 @@ def test_a_render_that_fails_is_shown_and_a_retry_works(worker, tmp_path) -> Non
     broken = worker(name="broken-storage", DJANGO_MEDIA_ROOT=str(blocked))
     publication.report_schedule(report=report, actor=editor, go_live_at=timezone.now() + datetime.timedelta(hours=1))
     edition = Edition.objects.get(report=report)
+    edition_render_task.delay(edition.pk)  # as the sweep would; a duplicate of the approval's is harmless
     wait_for(
         lambda: (
             Edition.objects.get(pk=edition.pk).render_attempts >= publication.MAX_RENDER_ATTEMPTS
