@@ -28,7 +28,7 @@ def test_healthy_with_a_real_worker(client, celery_worker_process) -> None:
 
 def app_without_workers(tmp_path) -> Celery:  # type: ignore[no-untyped-def]
     """A Celery app on a real broker of the same kind, in a place no worker listens to."""
-    app = Celery("lonely")
+    app = Celery("lonely", set_as_current=False)
     if settings.CELERY_BROKER_URL.startswith("redis://"):
         app.conf.broker_url = settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/15"
     else:
@@ -54,7 +54,9 @@ def test_unhealthy_without_a_worker(client, monkeypatch, tmp_path) -> None:
 
 def test_unhealthy_when_the_broker_is_unreachable(client, monkeypatch) -> None:
     monkeypatch.setattr(health, "TIMEOUT_SECONDS", 0.5)
-    monkeypatch.setattr(health, "celery_app", Celery("unreachable", broker="redis://127.0.0.1:1/0"))
+    monkeypatch.setattr(
+        health, "celery_app", Celery("unreachable", broker="redis://127.0.0.1:1/0", set_as_current=False)
+    )
     response = client.get("/healthz")
     body = response.json()
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
