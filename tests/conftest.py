@@ -135,7 +135,7 @@ def inspection(inspector: User, lead_inspector: User) -> Inspection:
     return InspectionFactory(team=[inspector], lead_inspector=lead_inspector)
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     """The URL of the database the tests run on, for worker processes to use the same one."""
     from django.db import connection
 
@@ -176,7 +176,7 @@ def start_worker(*, beat: bool = False, name: str = "test-worker", **env: str) -
         env={
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "inspectorate.settings.test",
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": worker_database_url(),
             **env,
         },
     )

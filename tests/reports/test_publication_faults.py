@@ -21,7 +21,7 @@ from inspectorate.celery import app as celery_app
 from reports import publication, services
 from reports.models import Edition, Report, ReportEvent, ReportState
 from reports.tasks import edition_render_task
-from tests.conftest import start_worker, stop_worker, test_database_url
+from tests.conftest import start_worker, stop_worker, worker_database_url
 from tests.factories import UserFactory, ready_inspection, write_whole_report
 
 # serialized_rollback: a transactional test empties every table; this brings back the roles and
@@ -142,7 +142,7 @@ def test_a_broker_that_is_down_at_scheduling_loses_nothing(worker) -> None:
         env={
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "inspectorate.settings.test",
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": worker_database_url(),
             "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
         },
         capture_output=True,
