@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format install assets check-deploy bench-publication clean
+.PHONY: run test lint format install assets check-deploy bench-publication bench-public clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed: set PYTHON=python3.11") if sys.version_info < (3, 11) else None'
@@ -60,3 +60,7 @@ clean:
 ## Benchmarks (printed figures, not tests): see bench/.
 bench-publication: install
 	$(BIN)/python bench/publication_day.py $(BENCH_ARGS)
+
+bench-public: install
+	bash scripts/install-wrk.sh
+	$(BIN)/python bench/public_site.py $(BENCH_ARGS)

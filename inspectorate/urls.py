@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.generic import TemplateView
 
 from inspectorate.health import healthz
 from reports import public_forces_urls
+from reports.views import public
 from reports.views.api import not_found as api_not_found
 from reports.views.workspace import fact_check_page
 
@@ -28,5 +28,5 @@ urlpatterns = [
     # Anything else under /api/ is answered in JSON too, never with the HTML 404 page.
     re_path(r"^api/(?P<path>.*)$", api_not_found, name="api_not_found"),
     path("fact-check/<str:token>/", fact_check_page, name="fact_check"),
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", public.home, name="home"),
 ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from inspections.demo import DEMO_MARK, state_2017
 from inspections.models import Finding, Inspection
+from reports import search
 from reports.models import Edition, Report, ReportEvent, ReportState, Revision
 from reports.publication import press_release_draft
 from reports.services import report_start
@@ -137,6 +138,7 @@ def load() -> int:
             Edition.objects.create(
                 report=report, number=1, revision=revision, created_by=editor, published_at=published
             )
+            search.index_report(report, revision)
             press_release_draft(report=report)
             continue
         state = state_2017(inspection.force)

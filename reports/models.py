@@ -86,6 +86,9 @@ class Report(models.Model):
     pcc_response_url = models.URLField(blank=True, help_text="The Police and Crime Commissioner's response.")
     pcc_response_file = models.FileField(upload_to="pcc-responses/", blank=True)
     pcc_response_recorded_at = models.DateTimeField(null=True, blank=True)
+    search_text = models.TextField(
+        blank=True, editable=False, help_text="The live edition's text, for search (see reports.search)."
+    )
 
     class Meta:
         ordering = ("-inspection__programme__year", "inspection__force__name")

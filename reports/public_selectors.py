@@ -17,7 +17,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from inspections.models import Finding, Force, Grade, GradingScale, Judgment, Programme, RecommendationUpdate
-from reports.models import Report
+from reports.models import Report, ReportState
+from reports.search import search_reports
 from reports.selectors import published_reports
 
 #: How a judgment is placed in a table: ("pillar", pillar slug) for a pillar overall, or
@@ -263,3 +264,112 @@ def programme_table(*, programme: Programme, by_region: bool, now: datetime.date
     return ProgrammeTable(
         programme=programme, columns=columns, groups=groups, counts=counts, forces=len(rows), by_region=by_region
     )
+
+
+# --- Finding reports: the filters and search of /reports/ ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFilterChoices:
+    """What ``/reports/`` can be filtered by: only values that published reports have, so no choice
+    ever leads to an empty list by itself, and none names anything unpublished."""
+
+    forces: list[tuple[str, str]]  # (slug, name)
+    programmes: list[tuple[str, str]]  # (slug, name), newest first
+    years: list[int]  # newest first
+    pillars: list[tuple[str, str]]  # (slug, name)
+    grades: list[tuple[str, str]]  # (slug, label), best first; one entry for a label shared by scales
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    """One search of published reports: every field optional, all of them must hold."""
+
+    text: str = ""
+    force: str = ""  # force slug
+    programme: str = ""  # programme slug
+    year: int | None = None
+    pillar: str = ""  # pillar slug
+    grade: str = ""  # grade slug: any pillar's overall grade, or ``pillar``'s when that is given
+
+    def is_empty(self) -> bool:
+        return self == ReportQuery()
+
+
+def report_filter_choices(*, now: datetime.datetime | None = None) -> ReportFilterChoices:
+    """Four queries."""
+    live = published_reports(now=now)
+    forces = Force.objects.filter(Exists(live.filter(inspection__force=OuterRef("pk")))).order_by("name")
+    programmes = list(published_programmes(now=now).values_list("slug", "name", "year"))
+    overall = Judgment.objects.filter(
+        inspection__report__in=live.values("pk"), pillar__isnull=False, grade__isnull=False
+    ).values_list("pillar__slug", "pillar__name", "pillar__order", "grade__slug", "grade__label", "grade__rank")
+    pillars: dict[str, tuple[int, str]] = {}
+    grades: dict[str, tuple[int, str]] = {}
+    for pillar_slug, pillar_name, pillar_order, grade_slug, grade_label, grade_rank in overall.distinct():
+        pillars[pillar_slug] = (pillar_order, pillar_name)
+        if grade_slug not in grades or grade_rank < grades[grade_slug][0]:
+            grades[grade_slug] = (grade_rank, grade_label)
+    return ReportFilterChoices(
+        forces=list(forces.values_list("slug", "name")),
+        programmes=[(slug, name) for slug, name, _ in programmes],
+        years=sorted({year for _, _, year in programmes}, reverse=True),
+        pillars=[(slug, name) for slug, (_, name) in sorted(pillars.items(), key=lambda item: item[1])],
+        grades=[(slug, label) for slug, (_, label) in sorted(grades.items(), key=lambda item: item[1])],
+    )
+
+
+def find_reports(query: ReportQuery, *, now: datetime.datetime | None = None) -> QuerySet[Report]:
+    """Published reports matching ``query``: newest first, or best match first for a text search."""
+    reports = published_reports(now=now).order_by("-first_published_at", "inspection__force__name")
+    if query.force:
+        reports = reports.filter(inspection__force__slug=query.force)
+    if query.programme:
+        reports = reports.filter(inspection__programme__slug=query.programme)
+    if query.year is not None:
+        reports = reports.filter(inspection__programme__year=query.year)
+    if query.pillar or query.grade:
+        overall = Judgment.objects.filter(inspection=OuterRef("inspection"), pillar__isnull=False)
+        if query.pillar:
+            overall = overall.filter(pillar__slug=query.pillar)
+        if query.grade:
+            overall = overall.filter(grade__slug=query.grade)
+        reports = reports.filter(Exists(overall))
+    return search_reports(reports, query.text)
+
+
+def overall_judgments(reports: list[Report]) -> dict[int, list[Judgment]]:
+    """Each report's overall (pillar) judgments, by report id, in pillar order. One query."""
+    by_report: dict[int, list[Judgment]] = {report.pk: [] for report in reports}
+    inspections = {report.inspection_id: report.pk for report in reports}
+    for judgment in (
+        Judgment.objects.filter(inspection_id__in=inspections, pillar__isnull=False)
+        .select_related("pillar", "grade")
+        .order_by("pillar__order", "pillar__name")
+    ):
+        by_report[inspections[judgment.inspection_id]].append(judgment)
+    return by_report
+
+
+# --- The home page ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpcomingPublication:
+    """A day on which reports of a programme are due to go live. Only the date, the programme's name
+    and how many reports: never a force, a grade, a time or a word of a report under embargo."""
+
+    date: datetime.date
+    programme: str
+    reports: int
+
+
+def upcoming_publications(*, now: datetime.datetime | None = None) -> list[UpcomingPublication]:
+    """Scheduled publications after ``now``, soonest first. The one public read of unpublished reports,
+    and it reads only their programme and go-live date. One query."""
+    now = now or timezone.now()
+    counts: Counter[tuple[datetime.date, str]] = Counter()
+    scheduled = Report.objects.filter(state=ReportState.SCHEDULED, go_live_at__gt=now)
+    for go_live_at, programme in scheduled.values_list("go_live_at", "inspection__programme__name"):
+        counts[(timezone.localdate(go_live_at), programme)] += 1
+    return [UpcomingPublication(date, programme, n) for (date, programme), n in sorted(counts.items())]

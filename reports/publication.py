@@ -33,6 +33,7 @@ from django_fsm import can_proceed
 from accounts import permissions
 from inspections.models import Programme
 from inspectorate.celery import enqueue_on_commit
+from reports import search
 from reports.models import Edition, PressRelease, Report, ReportEvent, ReportState
 from reports.services import WorkflowError, clean_text
 
@@ -291,14 +292,18 @@ def _publish_group(go_live_at: datetime.datetime, report_ids: list[int]) -> list
     now = timezone.now()
     with transaction.atomic():
         locked = list(
-            Report.objects.select_for_update(skip_locked=True)
+            # of=("self",): lock the reports only (the lead inspector is an outer join, which cannot be locked).
+            Report.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=report_ids, state=ReportState.SCHEDULED, go_live_at=go_live_at, go_live_at__lte=now)
-            .select_related("inspection__force", "inspection__programme")
+            .select_related("inspection__force", "inspection__programme", "inspection__lead_inspector")
             .order_by("pk")
         )
         if len(locked) != len(report_ids):
             return []  # another sweeper holds some of them, or one moved: leave the group for the next sweep
-        editions = {e.report_id: e for e in Edition.objects.filter(report__in=locked, published_at__isnull=True)}
+        editions = {
+            e.report_id: e
+            for e in Edition.objects.filter(report__in=locked, published_at__isnull=True).select_related("revision")
+        }
         not_ready = [
             r for r in locked if r.pk not in editions or editions[r.pk].render_status != Edition.RenderStatus.READY
         ]
@@ -321,6 +326,7 @@ def _publish_group(go_live_at: datetime.datetime, report_ids: list[int]) -> list
             edition = editions[report.pk]
             edition.published_at = now
             edition.save(update_fields=["published_at"])
+            search.index_report(report, edition.revision)
             report.inspection.status = report.inspection.Status.PUBLISHED
             report.inspection.save(update_fields=["status"])
             _log(report, edition.created_by, "Published", from_state, reason=f"Edition {edition.number}")
@@ -351,6 +357,7 @@ def _publish_corrections() -> int:
             report = edition.report
             report.last_updated_at = now
             report.save(update_fields=["last_updated_at"])
+            search.index_report(report, edition.revision)
             _log(
                 report,
                 edition.created_by,

@@ -6,11 +6,13 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from reports import markup, selectors
+from reports import markup, public_selectors, selectors
+from reports.forms import ReportFilterForm
 from reports.models import Edition, Report
 from reports.rendering import report_document
 
@@ -24,10 +26,63 @@ def _published(slug: str) -> Report:
     return report
 
 
+#: How many of the latest reports the home page lists.
+HOME_LATEST = 6
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """``/``: the latest publications, the dates of those to come (the date only) and a search box."""
+    now = timezone.now()
+    latest = list(public_selectors.find_reports(public_selectors.ReportQuery(), now=now)[:HOME_LATEST])
+    overall = public_selectors.overall_judgments(latest)
+    return render(
+        request,
+        "home.html",
+        {
+            "latest": [(report, overall[report.pk]) for report in latest],
+            "upcoming": public_selectors.upcoming_publications(now=now),
+            "programmes": list(public_selectors.published_programmes(now=now)[:4]),
+        },
+    )
+
+
 def report_list(request: HttpRequest) -> HttpResponse:
-    reports = selectors.published_reports().order_by("-first_published_at", "inspection__force__name")
+    """``/reports/``: published reports, newest first, filtered and searched by the query string.
+    A filter value that matches nothing public is named in an error message and ignored; a page number
+    out of range shows the nearest page."""
+    now = timezone.now()
+    form = ReportFilterForm(request.GET or None, choices=public_selectors.report_filter_choices(now=now))
+    if form.is_bound:
+        form.is_valid()
+    query = form.query()
+    reports = public_selectors.find_reports(query, now=now)
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reports/public/list.html", {"page": page})
+    overall = public_selectors.overall_judgments(list(page.object_list))
+    results = [(report, overall[report.pk]) for report in page.object_list]
+    return render(
+        request,
+        "reports/public/list.html",
+        {"form": form, "query": query, "page": page, "results": results, "active_filters": _active_filters(form)},
+    )
+
+
+def _active_filters(form: ReportFilterForm) -> list[tuple[str, str, str]]:
+    """(label, value shown, the query string without it) for each filter in use, to remove one."""
+    if not form.is_bound:
+        return []
+    active = []
+    for name in ("q", "force", "programme", "year", "pillar", "grade"):
+        value = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+        if value in (None, ""):
+            continue
+        field = form.fields[name]
+        shown = dict(getattr(field, "choices", [])).get(str(value), str(value)) if name != "q" else f"“{value}”"
+        remaining = QueryDict(mutable=True)
+        remaining.update(form.data)
+        for key in (name, "page"):
+            remaining.pop(key, None)
+        active.append((str(field.label) if name != "q" else "Search", str(shown), remaining.urlencode()))
+    return active
 
 
 def report_page(request: HttpRequest, slug: str) -> HttpResponse:

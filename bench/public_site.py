@@ -1,0 +1,572 @@
+"""The public site under load: requests per second and p50/p99 latency of the public pages, served by
+gunicorn on PostgreSQL with production settings, against a minimal Django view served by the same
+gunicorn in the same run. Run by hand or with ``make bench-public``.
+
+What it does, with a PostgreSQL database and a Redis database number of its own (PostgreSQL on
+127.0.0.1:5432 as ``postgres`` with trust auth, Redis on 127.0.0.1:6379; both must answer):
+
+1. drops and recreates the database ``inspectorate_bench``, migrates it, loads the demo data (the 2015
+   and 2016 reports published for all 43 forces) and collects the static files under bench/out/;
+2. counts, in this process, the SQL queries of one uncached request to each page;
+3. serves ``bench.settings`` (production's, plus ``/bench/minimal/``) with gunicorn on 127.0.0.1 twice:
+   once with the page cache off (``DJANGO_PUBLIC_CACHE_SECONDS=0``, "uncached") and once with it on
+   ("cached", after one warm-up request per URL), the Redis database emptied before each;
+4. loads each URL in turn with wrk on 127.0.0.1: 16 connections for a fixed time (5 s), one thread, a
+   per-request timeout, ``Accept-Encoding: gzip`` as a browser sends, the minimal view first;
+5. stops gunicorn and drops the database (``--keep`` leaves both the database and the cache).
+
+Figures, per URL and mode: requests per second, p50 and p99 latency, the ratio of requests per second
+to the minimal view's in the same run, answers that were not 2xx and socket errors (every request
+must succeed, or the run exits 1), the body's size, the SQL queries; then whether the issue's targets
+are met: a cached report page at least 0.6x the minimal view, an uncached one at least 0.08x, and p99
+under 50 ms at 16 connections. wrk shares the 2 cores with gunicorn and PostgreSQL: its own CPU time
+is printed too. ``--json`` also writes the figures to bench/out/public_site.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+WORK = OUT / "public_site"
+LUA = ROOT / "bench" / "public_site.lua"
+
+PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+
+MINIMAL = "/bench/minimal/"
+REPORT_SLUG = "peel-police-legitimacy-2016-west-midlands-police"
+FORCE_SLUG = "west-midlands-police"
+
+# The issue's targets, as ratios of requests per second to the minimal view of the same run.
+CACHED_REPORT_RATIO = 0.6
+UNCACHED_REPORT_RATIO = 0.08
+P99_LIMIT_MS = 50.0
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    sql_queries: int | None = None
+
+
+@dataclass
+class Measure:
+    name: str
+    path: str
+    mode: str
+    rps: float
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    max_ms: float
+    requests: int
+    non2xx: int
+    socket_errors: int
+    timeouts: int
+    body_bytes: int
+    content_encoding: str
+    sql_queries: int | None
+    wrk_cpu_share: float
+    ratio: float = 0.0
+
+
+@dataclass
+class Deadline:
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+
+    def left(self, want: float) -> float:
+        """``want`` seconds, or fewer if the whole run's bound is nearer; fails once it has passed."""
+        remaining = self.seconds - (time.monotonic() - self.started)
+        if remaining <= 0:
+            raise RuntimeError(f"gave up: the run took longer than --max-seconds {self.seconds:.0f}")
+        return min(want, remaining)
+
+
+class BenchError(Exception):
+    """A failure with a message for the person running the benchmark."""
+
+
+# --- Services ---------------------------------------------------------------------------------------
+
+
+def postgres(dbname: str = "postgres") -> Any:
+    import psycopg2
+
+    try:
+        conn = psycopg2.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=dbname, connect_timeout=5)
+    except psycopg2.OperationalError as error:
+        raise BenchError(
+            f"PostgreSQL does not answer on {PG_HOST}:{PG_PORT} as user {PG_USER!r} (trust auth expected): "
+            f"{str(error).strip()}"
+        ) from error
+    conn.autocommit = True
+    return conn
+
+
+def redis_client(url: str) -> Any:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        raise BenchError(f"Redis does not answer on {REDIS_HOST}:{REDIS_PORT}: {error}") from error
+    return client
+
+
+def recreate_database(name: str) -> None:
+    from psycopg2 import sql
+
+    conn = postgres()
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    finally:
+        conn.close()
+
+
+def drop_database(name: str) -> None:
+    from psycopg2 import sql
+
+    conn = postgres()
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    finally:
+        conn.close()
+
+
+def environment(args: argparse.Namespace, cache_seconds: int) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        # Nothing of the caller's own set-up may redirect the benchmark's broker, files or mode.
+        if key not in {"CELERY_BROKER_URL", "AWS_STORAGE_BUCKET_NAME", "DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DJANGO_SECRET_KEY": "bench-only-secret-never-used-anywhere-else-0123456789",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            # Plain HTTP on the loopback: as behind a TLS proxy that does the redirecting.
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DATABASE_URL": f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{args.database}",
+            "REDIS_URL": redis_url(args),
+            "DJANGO_PUBLIC_CACHE_SECONDS": str(cache_seconds),
+            "DJANGO_STATIC_ROOT": str(WORK / "static"),
+            "DJANGO_VAR_DIR": str(WORK / "var"),
+            "DJANGO_MEDIA_ROOT": str(WORK / "media"),
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        }
+    )
+    return env
+
+
+def redis_url(args: argparse.Namespace) -> str:
+    return f"redis://{REDIS_HOST}:{REDIS_PORT}/{args.redis_db}"
+
+
+def manage(args: argparse.Namespace, deadline: Deadline, *command: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env=environment(args, 0),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=deadline.left(600),
+        check=False,
+    )
+    if result.returncode != 0:
+        raise BenchError(f"manage.py {' '.join(command)} failed:\n{result.stdout[-4000:]}")
+
+
+# --- In this process: the report's address and each page's SQL queries ------------------------------
+
+
+def pages_to_measure(args: argparse.Namespace) -> list[Page]:
+    os.environ.update(environment(args, 0))
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection, connections
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from inspections.models import Force
+    from reports.selectors import published_reports
+
+    try:
+        slug = REPORT_SLUG
+        if not published_reports().filter(slug=slug).exists():
+            found = (
+                published_reports()
+                .filter(inspection__force__slug=FORCE_SLUG)
+                .order_by("-first_published_at")
+                .values_list("slug", flat=True)
+                .first()
+            )
+            if found is None:
+                raise BenchError(f"no published report of {FORCE_SLUG} after seed_demo")
+            print(f"({REPORT_SLUG} is not published after seed_demo: measuring {found} instead)")
+            slug = found
+        if not Force.objects.filter(slug=FORCE_SLUG).exists():
+            raise BenchError(f"no force {FORCE_SLUG} after seed_demo")
+        pages = [
+            Page("minimal view", MINIMAL),
+            Page("report page", f"/reports/{slug}/"),
+            Page("force page", f"/forces/{FORCE_SLUG}/"),
+            Page("reports, filtered", f"/reports/?force={FORCE_SLUG}&year=2016&grade=good"),
+            Page("judgments CSV", "/data/judgments.csv"),
+        ]
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_ENCODING="gzip")
+        for page in pages:
+            for _ in range(2):  # the second request's count: the steady state, not a first-use cost
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(page.path)
+                    if response.streaming:
+                        b"".join(response.streaming_content)  # type: ignore[attr-defined,arg-type]
+                if response.status_code != 200:
+                    raise BenchError(f"{page.path} answered {response.status_code} in this process, not 200")
+            page.sql_queries = len(queries.captured_queries)
+        return pages
+    finally:
+        connections.close_all()
+
+
+# --- gunicorn ---------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def get(port: int, path: str, timeout: float = 10) -> tuple[int, bytes, str]:
+    """One request as a browser sends it (no redirect followed): status, body as sent, its encoding."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Accept-Encoding": "gzip"})
+        response = conn.getresponse()
+        return response.status, response.read(), response.getheader("Content-Encoding") or ""
+    finally:
+        conn.close()
+
+
+@contextmanager
+def gunicorn(args: argparse.Namespace, mode: str, cache_seconds: int, deadline: Deadline) -> Iterator[int]:
+    """Serve the site on a free port of 127.0.0.1; stop it (by its PID) however the block ends."""
+    port = free_port()
+    log = WORK / f"gunicorn-{mode}.log"
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "inspectorate.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "5",
+        "--log-level",
+        "warning",
+        "--error-logfile",
+        str(log),
+    ]  # no --access-logfile: gunicorn writes no access log without one
+    if args.worker_class == "gthread":
+        command += ["--threads", str(args.threads)]
+    # A session of its own: Ctrl-C in the terminal reaches this script, which stops gunicorn itself.
+    server = subprocess.Popen(command, cwd=ROOT, env=environment(args, cache_seconds), start_new_session=True)
+    try:
+        wait_ready(server, port, log, deadline)
+        yield port
+    finally:
+        stop(server)
+
+
+def wait_ready(server: subprocess.Popen[bytes], port: int, log: Path, deadline: Deadline) -> None:
+    until = time.monotonic() + deadline.left(60)
+    while True:
+        if server.poll() is not None:
+            tail = log.read_text()[-3000:] if log.exists() else ""
+            raise BenchError(f"gunicorn exited ({server.returncode}) before answering:\n{tail}")
+        try:
+            status, _, _ = get(port, MINIMAL, timeout=2)
+            if status == 200:
+                return
+            raise BenchError(f"{MINIMAL} answered {status}, not 200: see {log.relative_to(ROOT)}")
+        except OSError:
+            pass
+        if time.monotonic() > until:
+            raise BenchError(f"gunicorn did not answer on 127.0.0.1:{port} within a minute")
+        time.sleep(0.2)
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is not None:
+        return
+    server.terminate()  # SIGTERM to the master's PID: a graceful stop of its workers
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=15)
+
+
+# --- wrk --------------------------------------------------------------------------------------------
+
+
+def wrk(
+    args: argparse.Namespace, port: int, path: str, seconds: float, deadline: Deadline
+) -> tuple[dict[str, Any], float]:
+    """Load one URL; the figures of the Lua ``done`` hook, and wrk's CPU seconds over wall seconds."""
+    command = [
+        "wrk",
+        "--threads",
+        str(args.wrk_threads),
+        "--connections",
+        str(args.connections),
+        "--duration",
+        f"{seconds:g}s",
+        "--timeout",
+        f"{args.timeout:g}s",
+        "--header",
+        "Accept-Encoding: gzip",
+        "--script",
+        str(LUA),
+        f"http://127.0.0.1:{port}{path}",
+    ]
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        output, _ = process.communicate(timeout=deadline.left(seconds + args.timeout + 20))
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    wall = time.monotonic() - started
+    if process.returncode != 0:
+        raise BenchError(f"wrk failed ({process.returncode}) on {path}:\n{output}")
+    match = re.search(r"^WRK_JSON (.*)$", output, re.MULTILINE)
+    if match is None:
+        raise BenchError(f"wrk printed no figures for {path}:\n{output}")
+    return json.loads(match.group(1)), child_cpu_seconds() / wall
+
+
+_cpu_seen = 0.0
+
+
+def child_cpu_seconds() -> float:
+    """CPU seconds of the children waited for since the last call (here: the wrk just run)."""
+    import resource
+
+    global _cpu_seen
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = usage.ru_utime + usage.ru_stime
+    spent, _cpu_seen = total - _cpu_seen, total
+    return spent
+
+
+def measure_run(
+    args: argparse.Namespace, mode: str, cache_seconds: int, pages: list[Page], deadline: Deadline
+) -> list[Measure]:
+    redis_client(redis_url(args)).flushdb()
+    print(f"{mode}: gunicorn with DJANGO_PUBLIC_CACHE_SECONDS={cache_seconds}...", flush=True)
+    results = []
+    with gunicorn(args, mode, cache_seconds, deadline) as port:
+        # Every worker through its first requests, not measured.
+        wrk(args, port, MINIMAL, 1, deadline)
+        for page in pages:
+            status, body, encoding = get(port, page.path)  # the warm-up request (fills the page cache)
+            if status != 200:
+                raise BenchError(f"{page.path} answered {status}, not 200 ({mode})")
+            figures, cpu_share = wrk(args, port, page.path, args.duration, deadline)
+            results.append(
+                Measure(
+                    name=page.name,
+                    path=page.path,
+                    mode=mode,
+                    rps=figures["requests"] / (figures["duration_us"] / 1e6),
+                    p50_ms=figures["p50_us"] / 1000,
+                    p90_ms=figures["p90_us"] / 1000,
+                    p99_ms=figures["p99_us"] / 1000,
+                    max_ms=figures["max_us"] / 1000,
+                    requests=figures["requests"],
+                    non2xx=figures["non2xx"],
+                    socket_errors=figures["connect_errors"] + figures["read_errors"] + figures["write_errors"],
+                    timeouts=figures["timeouts"],
+                    body_bytes=len(body),
+                    content_encoding=encoding,
+                    sql_queries=page.sql_queries,
+                    wrk_cpu_share=cpu_share,
+                )
+            )
+    ceiling = results[0].rps
+    for result in results:
+        result.ratio = result.rps / ceiling
+    return results
+
+
+# --- Output -----------------------------------------------------------------------------------------
+
+
+def table(results: list[Measure]) -> str:
+    header = ("URL", "mode", "rps", "p50 ms", "p99 ms", "x minimal", "non-2xx", "errors", "bytes", "SQL", "wrk CPU")
+    rows = [
+        (
+            result.path,
+            result.mode,
+            f"{result.rps:,.0f}",
+            f"{result.p50_ms:.1f}",
+            f"{result.p99_ms:.1f}",
+            f"{result.ratio:.3f}",
+            str(result.non2xx),
+            str(result.socket_errors + result.timeouts),
+            f"{result.body_bytes:,}" + (f" {result.content_encoding}" if result.content_encoding else ""),
+            "-" if result.sql_queries is None else str(result.sql_queries),
+            f"{result.wrk_cpu_share:.0%}",
+        )
+        for result in results
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def targets(results: list[Measure]) -> list[tuple[str, bool]]:
+    report = {r.mode: r for r in results if r.name == "report page"}
+    cached, uncached = report["cached"], report["uncached"]
+    slow = [f"{r.path} {r.mode} {r.p99_ms:.0f} ms" for r in results if r.p99_ms >= P99_LIMIT_MS]
+    return [
+        (
+            f"cached report page at least {CACHED_REPORT_RATIO}x the minimal view: {cached.ratio:.3f}x "
+            f"({cached.rps:,.0f} of {cached.rps / cached.ratio:,.0f} rps)",
+            cached.ratio >= CACHED_REPORT_RATIO,
+        ),
+        (
+            f"uncached report page at least {UNCACHED_REPORT_RATIO}x the minimal view: {uncached.ratio:.3f}x "
+            f"({uncached.rps:,.0f} of {uncached.rps / uncached.ratio:,.0f} rps)",
+            uncached.ratio >= UNCACHED_REPORT_RATIO,
+        ),
+        (
+            f"report page p99 under {P99_LIMIT_MS:.0f} ms at 16 connections: cached {cached.p99_ms:.1f} ms, "
+            f"uncached {uncached.p99_ms:.1f} ms"
+            + (f" (other rows at or over it: {'; '.join(slow)})" if slow else " (every row is under it)"),
+            cached.p99_ms < P99_LIMIT_MS and uncached.p99_ms < P99_LIMIT_MS,
+        ),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=5, help="seconds of load per URL (default 5)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk's open connections (default 16)")
+    parser.add_argument("--wrk-threads", type=int, default=1, help="wrk's threads (default 1: it shares 2 cores)")
+    parser.add_argument("--timeout", type=float, default=5, help="wrk's timeout per request, seconds (default 5)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2, one per core)")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync", help="default sync")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker (default 4)")
+    parser.add_argument("--cache-seconds", type=int, default=300, help="DJANGO_PUBLIC_CACHE_SECONDS when cached")
+    parser.add_argument("--database", default="inspectorate_bench", help="PostgreSQL database, dropped and made anew")
+    parser.add_argument("--redis-db", type=int, default=5, help="Redis database number, emptied (default 5)")
+    parser.add_argument("--max-seconds", type=float, default=900, help="bound on the whole run (default 900)")
+    parser.add_argument("--keep", action="store_true", help="leave the database and the cache at the end")
+    parser.add_argument("--json", action="store_true", help="also write bench/out/public_site.json")
+    args = parser.parse_args()
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database):
+        parser.error("--database: lower-case letters, digits and underscores only")
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: bash scripts/install-wrk.sh (or apt-get install wrk)")
+    # A SIGTERM ends the run as Ctrl-C does: through the finally blocks that stop gunicorn.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+    deadline = Deadline(args.max_seconds)
+    results: list[Measure] = []
+    created = False
+    try:
+        postgres().close()
+        redis_client(redis_url(args)).flushdb()
+        shutil.rmtree(WORK, ignore_errors=True)
+        (WORK / "var").mkdir(parents=True)
+        print(f"Setting up: database {args.database}, migrate, load the demo data, collect static files...", flush=True)
+        recreate_database(args.database)
+        created = True
+        manage(args, deadline, "migrate", "--noinput")
+        manage(args, deadline, "seed_demo")
+        manage(args, deadline, "collectstatic", "--noinput")
+        pages = pages_to_measure(args)
+        server = f"gunicorn: {args.workers} {args.worker_class} worker(s)"
+        if args.worker_class == "gthread":
+            server += f" of {args.threads} threads"
+        print(
+            f"{server}; wrk: {args.connections} connections, {args.wrk_threads} thread(s), "
+            f"{args.duration:g} s per URL\n",
+            flush=True,
+        )
+        results += measure_run(args, "uncached", 0, pages, deadline)
+        results += measure_run(args, "cached", args.cache_seconds, pages, deadline)
+    except BenchError as error:
+        sys.exit(f"public_site: {error}")
+    except KeyboardInterrupt:
+        sys.exit("public_site: interrupted")
+    finally:
+        if created and not args.keep:
+            drop_database(args.database)
+            redis_client(redis_url(args)).flushdb()
+
+    print()
+    print(table(results))
+    print()
+    for text, met in targets(results):
+        print(f"{'met' if met else 'NOT MET'}: {text}")
+    failed = [r for r in results if r.non2xx or r.socket_errors or r.timeouts]
+    if args.json:
+        OUT.mkdir(parents=True, exist_ok=True)
+        document = {
+            "server": {"workers": args.workers, "worker_class": args.worker_class, "threads": args.threads},
+            "load": {"connections": args.connections, "wrk_threads": args.wrk_threads, "duration_s": args.duration},
+            "results": [asdict(r) for r in results],
+            "targets": [{"target": text, "met": met} for text, met in targets(results)],
+        }
+        (OUT / "public_site.json").write_text(json.dumps(document, indent=2) + "\n")
+        print("\nFigures written to bench/out/public_site.json")
+    if failed:
+        sys.exit("Not every request succeeded: " + "; ".join(f"{r.path} ({r.mode})" for r in failed))
+
+
+if __name__ == "__main__":
+    main()

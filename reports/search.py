@@ -1,0 +1,80 @@
+"""Text search of published reports: what a report is found by, and how a query is matched.
+
+A report's search text is the text of its live edition (title, force, programme, lead inspector and
+every part), kept on ``Report.search_text`` and refreshed whenever an edition goes live. On
+PostgreSQL the query is matched by full-text search (English stemming, ``websearch`` syntax:
+``"stop and search" -custody``), ranked, through a GIN index on the same expression; elsewhere
+(SQLite under ``make run``) every word of the query must appear in the text, case-insensitively.
+
+Searching only narrows a queryset the caller passes in: the public always passes
+``reports.selectors.published_reports()``, so nothing unpublished is ever found.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+
+from reports.models import Report, Revision
+
+#: The text search configuration: English stemming ("inspections" finds "inspection").
+CONFIG = "english"
+#: A query longer than this is cut: a search box, not a document.
+MAX_QUERY_LENGTH = 200
+#: At most this many words are matched one by one on the fallback.
+MAX_FALLBACK_WORDS = 8
+
+
+def document_vector() -> SearchVector:
+    """The expression the GIN index of migration 0003 is built on: keep the two the same."""
+    return SearchVector("search_text", config=CONFIG)
+
+
+def search_document(report: Report, revision: Revision) -> str:
+    """The text ``report`` is found by when ``revision`` is its live edition."""
+    inspection = report.inspection
+    lead = inspection.lead_inspector
+    head = [
+        report.title,
+        inspection.force_name,
+        inspection.force.name,
+        inspection.programme.name,
+        lead.get_full_name() if lead is not None else "",
+    ]
+    parts = [str(text) for text in revision.content.values()]
+    return "\n".join(part for part in head + parts if part)
+
+
+def index_report(report: Report, revision: Revision) -> None:
+    """Make ``revision`` what ``report`` is found by (called when an edition goes live)."""
+    report.search_text = search_document(report, revision)
+    Report.objects.filter(pk=report.pk).update(search_text=report.search_text)
+
+
+def normalise_query(text: str) -> str:
+    """The query as searched: whitespace collapsed, control characters dropped, length capped."""
+    text = re.sub(r"[\x00-\x1f\x7f]", " ", text)
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+def search_reports(reports: QuerySet[Report], text: str) -> QuerySet[Report]:
+    """``reports`` that match ``text``, best match first on PostgreSQL (callers may re-order).
+    An empty query matches everything."""
+    text = normalise_query(text)
+    if not text:
+        return reports
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, search_type="websearch", config=CONFIG)
+        return (
+            reports.annotate(search=document_vector(), rank=SearchRank(F("search"), query))
+            .filter(search=query)
+            .order_by("-rank", "-first_published_at")
+        )
+    words = [word.strip("\"'") for word in text.split() if not word.startswith("-")][:MAX_FALLBACK_WORDS]
+    condition = Q()
+    for word in filter(None, words):
+        condition &= Q(search_text__icontains=word)
+    return reports.filter(condition)
