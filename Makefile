@@ -35,7 +35,7 @@ run: install
 	@echo
 	@echo "Serving http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/). Ctrl-C stops the web server, worker and scheduler."
 	@echo
-	DJANGO_DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
+	DJANGO_DEBUG=1 SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
 
 ## make test: the whole suite (SQLite and a filesystem broker unless DATABASE_URL / REDIS_URL say otherwise).
 test: install

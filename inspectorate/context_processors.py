@@ -5,4 +5,16 @@ from django.http import HttpRequest
 
 
 def service(request: HttpRequest) -> dict[str, str]:
-    return {"service_name": settings.SERVICE_NAME, "site_url": settings.SITE_URL}
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "site_url": settings.SITE_URL,
+        "canonical_url": canonical_url(request),
+    }
+
+
+def canonical_url(request: HttpRequest) -> str:
+    """The page's one address on ``SITE_URL``: its path, without the query string but for a page
+    number (each page of a list is a page of its own; its filters are not)."""
+    page = request.GET.get("page", "")
+    suffix = f"?page={int(page)}" if page.isdigit() and int(page) > 1 else ""
+    return f"{settings.SITE_URL}{request.path}{suffix}"

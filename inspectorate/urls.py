@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from inspectorate.health import healthz
 from reports import public_forces_urls
+from reports.public_cache import public_page
+from reports.sitemaps import SITEMAPS
 from reports.views import public
 from reports.views.api import not_found as api_not_found
 from reports.views.workspace import fact_check_page
@@ -28,5 +31,7 @@ urlpatterns = [
     # Anything else under /api/ is answered in JSON too, never with the HTML 404 page.
     re_path(r"^api/(?P<path>.*)$", api_not_found, name="api_not_found"),
     path("fact-check/<str:token>/", fact_check_page, name="fact_check"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", public.robots_txt, name="robots_txt"),
     path("", public.home, name="home"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from reports.public_cache import public_page
 from reports.views import data, public
 
 app_name = "public"
@@ -12,7 +13,7 @@ app_name = "public"
 urlpatterns = [
     path("", public.report_list, name="report_list"),
     # Before ``<slug:slug>/``, which would otherwise take "feed" for a report's slug.
-    path("feed/", data.PublicationFeed(), name="feed"),
+    path("feed/", public_page(data.PublicationFeed()), name="feed"),
     path("<slug:slug>/", public.report_page, name="report"),
     path("<slug:slug>/pdf/", public.edition_pdf, name="pdf"),
     path("<slug:slug>/editions/<int:number>/pdf/", public.edition_pdf, name="edition_pdf"),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_forms_gds",
     "axes",
@@ -62,6 +63,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that a cached public page skips everything else (reports/public_cache.py), and second
+    # gzip, so that what it keeps is already compressed.
+    "reports.public_cache.PublicPageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -176,12 +181,32 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
-# --- Cache ----------------------------------------------------------------------------------
+# --- Cache ---------------------------------------------------------------------------------
+# Shared by every process, because the public site's version lives here (reports/public_cache.py):
+# Redis when REDIS_URL (or DJANGO_CACHE_URL) is set, otherwise a folder under var/, which the web
+# server and the worker of `make run` share.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL") or REDIS_URL
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "inspectorate",
+        }
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(VAR_DIR / "cache")),
+        }
+    }
+#: How long the page cache keeps a public page at most (it is cleared on every public change
+#: anyway); 0 turns the page cache off. HTTP validators and 304s work either way.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", "300"))
+#: The max-age public pages send to browsers, CDNs and proxies, in seconds.
+PUBLIC_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_MAX_AGE", "60"))
 
 # --- Celery ---------------------------------------------------------------------------------
 # Redis when REDIS_URL (or CELERY_BROKER_URL) is set; otherwise kombu's filesystem transport,

@@ -12,6 +12,8 @@ if not (os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL")):
     os.environ.setdefault("CELERY_BROKER_DIR", tempfile.mkdtemp(prefix="inspectorate-broker-"))
 # Rendered files go to a folder of the run's own, shared with the worker processes it starts.
 os.environ.setdefault("DJANGO_MEDIA_ROOT", tempfile.mkdtemp(prefix="inspectorate-media-"))
+# Without Redis, the cache (which holds the public site's version) is a folder shared in the same way.
+os.environ.setdefault("DJANGO_CACHE_DIR", tempfile.mkdtemp(prefix="inspectorate-cache-"))
 
 from .base import *  # noqa: F403
 
@@ -27,3 +29,6 @@ STORAGES = {
 AXES_ENABLED = True
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="inspectorate-static-"))
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+# Tests run inside transactions whose on-commit hooks never run, so the site's version would not
+# move: the page cache is off unless a test turns it on (tests/reports/test_public_cache.py).
+PUBLIC_CACHE_SECONDS = 0

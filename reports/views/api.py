@@ -27,6 +27,7 @@ from inspections.models import Finding, Force, Judgment
 from reports import open_data
 from reports.models import Edition, Report
 from reports.openapi import openapi_document
+from reports.public_cache import public_page
 
 #: Items per page of a paginated list.
 PAGE_SIZE = 50
@@ -64,7 +65,7 @@ def api_view(view: Callable[..., dict[str, Any]]) -> Callable[..., HttpResponse]
             return error_response(problem.status, problem.message)
         return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
-    return csrf_exempt(endpoint)
+    return csrf_exempt(public_page(endpoint))
 
 
 def not_found(request: HttpRequest, path: str = "") -> HttpResponse:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 from reports import markup, open_data
 from reports.models import Edition
 from reports.open_data import Column
+from reports.public_cache import public_page
 
 
 class PublicationFeed(Feed[Edition, datetime.datetime]):
@@ -113,6 +114,7 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
+@public_page
 @require_safe
 def data_csv(request: HttpRequest, name: str) -> StreamingHttpResponse:
     """``/data/<name>.csv``: UTF-8 with a header row, streamed as it is read (one query)."""
@@ -124,6 +126,7 @@ def data_csv(request: HttpRequest, name: str) -> StreamingHttpResponse:
     return response
 
 
+@public_page
 @require_safe
 def data_json(request: HttpRequest, name: str) -> JsonResponse:
     """``/data/<name>.json``: ``{"columns": [...], "count": n, "<name>": [rows]}``, rows keyed as the
@@ -137,6 +140,7 @@ def data_json(request: HttpRequest, name: str) -> JsonResponse:
     return response
 
 
+@public_page
 @require_safe
 def data_dictionary(request: HttpRequest) -> HttpResponse:
     """``/data/``: what each file holds, column by column, with links to download them."""

@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from inspections.models import Force
 from reports import public_selectors
+from reports.public_cache import public_page
 
 #: The one grouping ``?group=`` offers; any other value shows the ungrouped table.
 GROUP_BY_REGION = "region"
 
 
+@public_page
 def force_list(request: HttpRequest) -> HttpResponse:
     """``/forces/``: all 43 forces by region, and the programmes with published reports."""
     return render(
@@ -27,6 +29,7 @@ def force_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def force_page(request: HttpRequest, slug: str) -> HttpResponse:
     """``/forces/<slug>/``: the force's grades over the years beside the national picture, its
     published reports and its recommendations. 404 for an unknown force."""
@@ -37,6 +40,7 @@ def force_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "reports/public/force.html", {"force": force, "profile": profile})
 
 
+@public_page
 def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
     """``/programmes/<slug>/``: the national table of a programme with at least one published report
     (404 otherwise). ``?group=region`` groups the rows by region; anything else is ignored."""

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from reports import markup, public_selectors, selectors
 from reports.forms import ReportFilterForm
 from reports.models import Edition, Report
+from reports.public_cache import public_page
 from reports.rendering import report_document
 
 PAGE_SIZE = 25
@@ -30,6 +33,18 @@ def _published(slug: str) -> Report:
 HOME_LATEST = 6
 
 
+#: What crawlers are asked to leave alone: staff pages, and the liaison's fact-check links.
+ROBOTS_DISALLOW = ("/workspace/", "/admin/", "/accounts/", "/fact-check/")
+
+
+@public_page
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), ""]
+    lines.append(f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     """``/``: the latest publications, the dates of those to come (the date only) and a search box."""
     now = timezone.now()
@@ -46,6 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def report_list(request: HttpRequest) -> HttpResponse:
     """``/reports/``: published reports, newest first, filtered and searched by the query string.
     A filter value that matches nothing public is named in an error message and ignored; a page number
@@ -85,6 +101,7 @@ def _active_filters(form: ReportFilterForm) -> list[tuple[str, str, str]]:
     return active
 
 
+@public_page
 def report_page(request: HttpRequest, slug: str) -> HttpResponse:
     report = selectors.published_reports().filter(slug=slug).first()
     if report is None:
@@ -128,6 +145,7 @@ def edition_pdf(request: HttpRequest, slug: str, number: int | None = None) -> F
     return response
 
 
+@public_page
 def press_release(request: HttpRequest, slug: str) -> HttpResponse:
     report = _published(slug)
     release = getattr(report, "press_release", None)

@@ -1,0 +1,265 @@
+"""Caching of the public site: HTTP validators, a shared page cache, and clearing both when anything
+the public sees changes.
+
+- **The site's version.** One number in the shared cache (Redis in production, a folder under
+  ``make run``): the time of the last change to anything public. ``site_changed()`` moves it on; it
+  runs after the commit of any save or delete of the models public pages are built from (see
+  ``connect_signals``), so publishing, correcting, withdrawing, scheduling and edits in the admin
+  all clear every cached page at once, on every machine, whichever process made the change.
+- **HTTP validators.** A view wrapped in ``public_page`` sends ``Cache-Control: public`` with a short
+  ``max-age``, ``ETag`` (the site's version) and ``Last-Modified`` (its time), and answers a
+  conditional request with 304 before doing any work. A CDN or reverse proxy in front can revalidate
+  a page for the price of one cache read. A signed-in user's pages are ``private``.
+- **The page cache.** ``PublicPageCacheMiddleware``, first in ``MIDDLEWARE``, keeps each public
+  page's finished response (already compressed where the client accepts gzip) under its URL, with
+  the version it was made at. A later anonymous request for the same URL at the same version gets it
+  back in one cache round trip, without touching the database. Only anonymous GETs of views marked
+  ``public_page`` that answer 200 or 410 and set no cookie are kept.
+
+Each cache entry lives ``PUBLIC_CACHE_SECONDS`` at most (0 turns the page cache off), so even a lost
+version change heals by itself. A cache that cannot be reached costs speed, never a page.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
+from django.views.decorators.http import condition
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "public-site:version"
+PAGE_KEY_PREFIX = "public-site:page:"
+#: The same test as django.middleware.gzip, so the cache keeps the variant GZipMiddleware made.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+#: Responses the page cache keeps: a page, or a withdrawn report's notice.
+CACHEABLE_STATUS = frozenset({200, 410})
+
+
+# --- The site's version -----------------------------------------------------------------------
+
+
+def site_changed() -> None:
+    """Something public changed: every cached page and validator is out of date from now on."""
+    try:
+        cache.set(VERSION_KEY, time.time(), timeout=None)
+    except Exception:  # the cache is down: pages expire by themselves after PUBLIC_CACHE_SECONDS
+        logger.exception("Could not record a change of the public site in the cache")
+
+
+def site_changed_on_commit(sender: type, instance: Any, **kwargs: Any) -> None:
+    """A signal receiver: the change matters once committed, if the public could see what changed."""
+    if _touches_public(instance, kwargs.get("update_fields")):
+        transaction.on_commit(site_changed)
+
+
+def _touches_public(instance: Any, update_fields: Any) -> bool:
+    """Whether a saved or deleted row shows on a public page. Drafting never clears the caches:
+    only reports published, scheduled or taken off the schedule, their editions once live, and the
+    records of inspections whose report has been published (plus forces, programmes and scales)."""
+    from inspections.models import Finding, FindingOutcome, Inspection, Judgment, RecommendationUpdate
+    from reports.models import Edition, PressRelease, Report
+
+    if isinstance(instance, Report):
+        return (
+            instance.first_published_at is not None
+            or instance.go_live_at is not None
+            or "go_live_at" in (update_fields or ())
+        )
+    if isinstance(instance, Edition):
+        return instance.published_at is not None
+    published = Report.objects.filter(first_published_at__isnull=False)
+    if isinstance(instance, Inspection):
+        return published.filter(inspection_id=instance.pk).exists()
+    if isinstance(instance, Judgment | Finding | FindingOutcome):
+        return published.filter(inspection_id=instance.inspection_id).exists()
+    if isinstance(instance, RecommendationUpdate):
+        return published.filter(inspection__findings=instance.recommendation_id).exists()
+    if isinstance(instance, PressRelease):
+        return published.filter(pk=instance.report_id).exists()
+    return True  # forces, programmes, pillars, questions and grades are public in themselves
+
+
+def _current_version() -> float:
+    """The site's version; started now when the cache has none (a new or emptied cache)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, time.time(), timeout=None)
+        version = cache.get(VERSION_KEY) or time.time()
+    return float(version)
+
+
+def site_version(request: HttpRequest) -> float:
+    """The site's version, read once per request (the middleware may have read it already)."""
+    version = getattr(request, "_public_site_version", None)
+    if version is None:
+        try:
+            version = _current_version()
+        except Exception:
+            logger.warning("The cache cannot be reached: the public site is served uncached", exc_info=True)
+            version = time.time()
+        request._public_site_version = version  # type: ignore[attr-defined]
+    return float(version)
+
+
+def _etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    # Weak: the same page compressed or not is the same page.
+    return f'W/"{site_version(request):.6f}"'
+
+
+def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    import datetime
+
+    return datetime.datetime.fromtimestamp(int(site_version(request)), tz=datetime.UTC)
+
+
+def is_personal(request: HttpRequest) -> bool:
+    """A request from a signed-in browser, or one carrying a message to show: not to be shared."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+
+
+# --- Views --------------------------------------------------------------------------------------
+
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+
+def public_page(view: View) -> View:
+    """Mark ``view`` as a public page: validators, conditional requests, and the page cache."""
+    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(view)
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = conditional(request, *args, **kwargs)
+        if is_personal(request):
+            patch_cache_control(response, private=True, no_cache=True)
+        elif response.status_code in CACHEABLE_STATUS or response.status_code == 304:
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_MAX_AGE)
+        else:  # a 404 now may be a report published later: let nothing in front keep it
+            patch_cache_control(response, no_cache=True)
+        return response
+
+    wrapped.public_page = True  # type: ignore[attr-defined]
+    return wrapped  # type: ignore[return-value]
+
+
+# --- The page cache -------------------------------------------------------------------------------
+
+
+def _page_key(request: HttpRequest) -> str:
+    gzip = "gz" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "id"
+    address = f"{request.get_host()}{request.get_full_path()}"
+    return f"{PAGE_KEY_PREFIX}{gzip}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+class PublicPageCacheMiddleware:
+    """Serves and keeps public pages (see the module's docstring). First in ``MIDDLEWARE``, so that a
+    hit skips everything else and what is kept is the finished, compressed response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def process_view(self, request: HttpRequest, view: Callable[..., Any], *args: Any) -> None:
+        request._public_page = getattr(view, "public_page", False)  # type: ignore[attr-defined]
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        seconds = settings.PUBLIC_CACHE_SECONDS
+        if seconds <= 0 or request.method != "GET" or is_personal(request):
+            return self.get_response(request)
+        try:
+            key = _page_key(request)
+        except DisallowedHost:  # a host outside ALLOWED_HOSTS: the rest of the stack answers it
+            return self.get_response(request)
+        try:
+            found = cache.get_many([VERSION_KEY, key])
+        except Exception:
+            logger.warning("The page cache cannot be reached: serving uncached", exc_info=True)
+            return self.get_response(request)
+        version = found.get(VERSION_KEY)
+        entry = found.get(key)
+        if version is not None:
+            request._public_site_version = float(version)  # type: ignore[attr-defined]
+            if entry is not None and entry[0] == version:
+                return self._answer(request, entry)
+
+        response = self.get_response(request)
+        if (
+            getattr(request, "_public_page", False)
+            and version is not None
+            and response.status_code in CACHEABLE_STATUS
+            and isinstance(response, HttpResponse)
+            and not response.cookies
+        ):
+            entry = (version, response.status_code, list(response.items()), response.content)
+            try:
+                cache.set(key, entry, timeout=seconds)
+            except Exception:
+                logger.warning("Could not keep a page in the page cache", exc_info=True)
+        return response
+
+    @staticmethod
+    def _answer(request: HttpRequest, entry: tuple[float, int, list[tuple[str, str]], bytes]) -> HttpResponseBase:
+        version, status, headers, content = entry
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        if status == 200:
+            etag = quote_etag(response.get("ETag", "")) if response.has_header("ETag") else None
+            last_modified = int(version)
+            conditional = get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+            if conditional is not None and conditional is not response:
+                return conditional
+        response["Date"] = http_date()
+        return response
+
+
+# --- What makes the site change ---------------------------------------------------------------------
+
+
+def connect_signals() -> None:
+    """Clear the public site's caches after any save or delete of a model public pages are built from."""
+    from inspections.models import (
+        Finding,
+        FindingOutcome,
+        Force,
+        Grade,
+        Inspection,
+        Judgment,
+        Pillar,
+        Programme,
+        Question,
+        RecommendationUpdate,
+    )
+    from reports.models import Edition, PressRelease, Report
+
+    for model in (
+        Report,
+        Edition,
+        PressRelease,
+        Force,
+        Programme,
+        Pillar,
+        Question,
+        Grade,
+        Inspection,
+        Judgment,
+        Finding,
+        FindingOutcome,
+        RecommendationUpdate,
+    ):
+        post_save.connect(site_changed_on_commit, sender=model, dispatch_uid=f"public-site:save:{model.__name__}")
+        post_delete.connect(site_changed_on_commit, sender=model, dispatch_uid=f"public-site:delete:{model.__name__}")

@@ -1,0 +1,75 @@
+"""``/sitemap.xml``: the public pages search engines should know, from the same published-only reads
+as the pages themselves (nothing under embargo is ever listed). Addresses are built on ``SITE_URL``."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from inspections.models import Force, Programme
+from reports import public_selectors
+from reports.models import Report
+from reports.selectors import published_reports
+
+
+class _OnSiteUrl(Sitemap):  # type: ignore[type-arg]
+    def get_domain(self, site: Any = None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_protocol(self, protocol: str | None = None) -> str:
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+
+class ReportSitemap(_OnSiteUrl):
+    changefreq = "monthly"
+    priority = 0.8
+
+    def items(self) -> Any:
+        return published_reports().order_by("-first_published_at", "pk")
+
+    def location(self, item: Report) -> str:
+        return reverse("public:report", args=[item.slug])
+
+    def lastmod(self, item: Report) -> datetime.datetime | None:
+        return item.last_updated_at or item.first_published_at
+
+
+class ForceSitemap(_OnSiteUrl):
+    changefreq = "monthly"
+    priority = 0.6
+
+    def items(self) -> Any:
+        return Force.objects.order_by("name")
+
+    def location(self, item: Force) -> str:
+        return reverse("public_forces:force", args=[item.slug])
+
+
+class ProgrammeSitemap(_OnSiteUrl):
+    changefreq = "monthly"
+    priority = 0.6
+
+    def items(self) -> Any:
+        return public_selectors.published_programmes()
+
+    def location(self, item: Programme) -> str:
+        return reverse("public_programmes:programme", args=[item.slug])
+
+
+class PageSitemap(_OnSiteUrl):
+    changefreq = "daily"
+    priority = 1.0
+
+    def items(self) -> list[str]:
+        return ["home", "public:report_list", "public_forces:force_list", "data:dictionary"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+SITEMAPS = {"pages": PageSitemap, "reports": ReportSitemap, "forces": ForceSitemap, "programmes": ProgrammeSitemap}
