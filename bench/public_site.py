@@ -11,8 +11,9 @@ What it does, with a PostgreSQL database and a Redis database number of its own 
 3. serves ``bench.settings`` (production's, plus ``/bench/minimal/``) with gunicorn on 127.0.0.1 twice:
    once with the page cache off (``DJANGO_PUBLIC_CACHE_SECONDS=0``, "uncached") and once with it on
    ("cached", after one warm-up request per URL), the Redis database emptied before each;
-4. loads each URL in turn with wrk on 127.0.0.1: 16 connections for a fixed time (5 s), one thread, a
-   per-request timeout, ``Accept-Encoding: gzip`` as a browser sends, the minimal view first;
+4. after 3 s of unmeasured load on the minimal view, loads each URL in turn with wrk on 127.0.0.1: 16
+   connections for a fixed time (5 s), one thread, a per-request timeout, ``Accept-Encoding: gzip`` as
+   a browser sends, the minimal view first;
 5. stops gunicorn and drops the database (``--keep`` leaves both the database and the cache).
 
 Figures, per URL and mode: requests per second, p50 and p99 latency, the ratio of requests per second
@@ -402,8 +403,8 @@ def measure_run(
     print(f"{mode}: gunicorn with DJANGO_PUBLIC_CACHE_SECONDS={cache_seconds}...", flush=True)
     results = []
     with gunicorn(args, mode, cache_seconds, deadline) as port:
-        # Every worker through its first requests, not measured.
-        wrk(args, port, MINIMAL, 1, deadline)
+        # Not measured: fresh workers answer the minimal view a third slower for their first seconds.
+        wrk(args, port, MINIMAL, args.warmup, deadline)
         for page in pages:
             status, body, encoding = get(port, page.path)  # the warm-up request (fills the page cache)
             if status != 200:
@@ -494,6 +495,7 @@ def targets(results: list[Measure]) -> list[tuple[str, bool]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=5, help="seconds of load per URL (default 5)")
+    parser.add_argument("--warmup", type=float, default=3, help="seconds of unmeasured load first (default 3)")
     parser.add_argument("--connections", type=int, default=16, help="wrk's open connections (default 16)")
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk's threads (default 1: it shares 2 cores)")
     parser.add_argument("--timeout", type=float, default=5, help="wrk's timeout per request, seconds (default 5)")

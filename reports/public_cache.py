@@ -22,7 +22,6 @@ version change heals by itself. A cache that cannot be reached costs speed, neve
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import re
@@ -139,22 +138,23 @@ View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def public_page(view: View) -> View:
-    """Mark ``view`` as a public page: validators, conditional requests, and the page cache."""
-    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(view)
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = conditional(request, *args, **kwargs)
-        if is_personal(request):
-            patch_cache_control(response, private=True, no_cache=True)
-        elif response.status_code in CACHEABLE_STATUS or response.status_code == 304:
-            patch_cache_control(response, public=True, max_age=settings.PUBLIC_MAX_AGE)
-        else:  # a 404 now may be a report published later: let nothing in front keep it
-            patch_cache_control(response, no_cache=True)
-        return response
-
+    """Mark ``view`` as a public page: validators, conditional requests, ``Cache-Control`` and the
+    page cache (the last two by ``PublicPageCacheMiddleware``, which also sees the 404 of a view)."""
+    wrapped = condition(etag_func=_etag, last_modified_func=_last_modified)(view)
     wrapped.public_page = True  # type: ignore[attr-defined]
     return wrapped  # type: ignore[return-value]
+
+
+def _cache_control(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    """Who may keep a public page's response: anyone for a page (briefly), nobody for a signed-in
+    user's page or for an error (a 404 now may be a report published later)."""
+    if is_personal(request):
+        patch_cache_control(response, private=True, no_cache=True)
+    elif response.status_code in CACHEABLE_STATUS or response.status_code == 304:
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_MAX_AGE)
+    else:
+        patch_cache_control(response, no_cache=True)
+    return response
 
 
 # --- The page cache -------------------------------------------------------------------------------
@@ -179,16 +179,16 @@ class PublicPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         seconds = settings.PUBLIC_CACHE_SECONDS
         if seconds <= 0 or request.method != "GET" or is_personal(request):
-            return self.get_response(request)
+            return self._respond(request)
         try:
             key = _page_key(request)
         except DisallowedHost:  # a host outside ALLOWED_HOSTS: the rest of the stack answers it
-            return self.get_response(request)
+            return self._respond(request)
         try:
             found = cache.get_many([VERSION_KEY, key])
         except Exception:
             logger.warning("The page cache cannot be reached: serving uncached", exc_info=True)
-            return self.get_response(request)
+            return self._respond(request)
         version = found.get(VERSION_KEY)
         entry = found.get(key)
         if version is not None:
@@ -196,7 +196,7 @@ class PublicPageCacheMiddleware:
             if entry is not None and entry[0] == version:
                 return self._answer(request, entry)
 
-        response = self.get_response(request)
+        response = self._respond(request)
         if (
             getattr(request, "_public_page", False)
             and version is not None
@@ -209,6 +209,12 @@ class PublicPageCacheMiddleware:
                 cache.set(key, entry, timeout=seconds)
             except Exception:
                 logger.warning("Could not keep a page in the page cache", exc_info=True)
+        return response
+
+    def _respond(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if getattr(request, "_public_page", False):
+            _cache_control(request, response)
         return response
 
     @staticmethod

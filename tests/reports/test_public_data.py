@@ -36,7 +36,8 @@ from tests.factories import (
     ready_inspection,
     write_whole_report,
 )
-from tests.reports.test_publication import published, render_all, soon
+from tests.reports.publishing import render_all
+from tests.reports.test_publication import published, soon
 
 pytestmark = pytest.mark.django_db
 

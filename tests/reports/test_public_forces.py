@@ -8,8 +8,6 @@ test_publication.py, so the embargo is tested against what editors really do.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass
 from http import HTTPStatus
 
 import pytest
@@ -17,133 +15,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import User
-from accounts.roles import Role
 from inspections.models import (
     Finding,
-    FindingOutcome,
     Force,
-    Judgment,
-    Pillar,
-    Programme,
     RecommendationUpdate,
 )
-from inspections.selectors import earlier_findings_without_outcome
-from reports import publication, services
+from reports import publication
 from reports.models import Report, ReportState
 from tests.factories import (
-    InspectionFactory,
     ProgrammeFactory,
-    QuestionFactory,
     five_grade_scale,
-    grade,
-    write_whole_report,
 )
-from tests.reports.test_publication import render_all
+from tests.reports.publishing import force, make_programme, make_report, page
 
 pytestmark = pytest.mark.django_db
 
 #: Queries a page may make, whatever the number of forces, programmes, reports and recommendations.
 MAX_QUERIES = {"force_list": 2, "force": 6, "programme": 6}
-
-
-@dataclass
-class People:
-    inspector: User
-    lead: User
-    editor: User
-
-
-@pytest.fixture
-def people(make_user) -> People:  # type: ignore[no-untyped-def]
-    return People(make_user(Role.INSPECTOR), make_user(Role.LEAD_INSPECTOR), make_user(Role.EDITOR))
-
-
-@pytest.fixture
-def fast_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Stand in for WeasyPrint where many reports are published: rendering is tested in
-    test_publication.py and test_rendering.py; here only the publication path matters."""
-    from reports import rendering
-
-    monkeypatch.setattr(
-        rendering,
-        "render_report_pdf",
-        lambda *args, **kwargs: rendering.RenderedPdf(b"%PDF-1.7 stand-in", 1, 0.0, 0.0),
-    )
-    monkeypatch.setattr(rendering, "check_pdf", lambda content: rendering.PdfCheck(1, True, True, "Stand-in", "en-GB"))
-
-
-def force(slug: str) -> Force:
-    return Force.objects.get(slug=slug)
-
-
-def make_programme(name: str, year: int, questions: Iterable[str] = ("Fairness", "Ethics")) -> Programme:
-    programme = ProgrammeFactory(name=name, slug=f"test-{year}-{name.lower().replace(' ', '-')}", year=year)
-    for number, title in enumerate(questions, start=1):
-        QuestionFactory(programme=programme, number=number, short_title=title)
-    return programme
-
-
-def make_report(
-    programme: Programme,
-    subject: Force,
-    people: People,
-    *,
-    state: str,
-    grades: Iterable[str] = (),
-    overall: str = "good",
-    narrative: str = "The force is good at this.",
-    recommendation: str = "",
-) -> Report:
-    """A report on ``subject`` in ``programme``, taken through the services to ``state``: draft,
-    in_review, approved, scheduled, published or withdrawn. ``grades`` are the questions' grades in
-    order (``overall`` for any not given); a recommendation is recorded if its text is given."""
-    inspection = InspectionFactory(
-        programme=programme, force=subject, team=[people.inspector], lead_inspector=people.lead
-    )
-    given = list(grades)
-    for index, question in enumerate(programme.questions.order_by("number")):
-        label = given[index] if index < len(given) else overall
-        Judgment.objects.create(inspection=inspection, question=question, grade=grade(label), narrative=narrative)
-    Judgment.objects.create(
-        inspection=inspection, pillar=Pillar.objects.get(slug="legitimacy"), grade=grade(overall), narrative=narrative
-    )
-    if recommendation:
-        Finding.objects.create(inspection=inspection, kind=Finding.Kind.RECOMMENDATION, text=recommendation)
-    for earlier in earlier_findings_without_outcome(inspection=inspection):
-        FindingOutcome.objects.create(inspection=inspection, finding=earlier, outcome=FindingOutcome.Outcome.STILL_OPEN)
-    report = services.report_start(inspection=inspection)
-    write_whole_report(report, people.inspector)
-    if state == "draft":
-        return report
-    services.report_sign_off_judgments(report=report, actor=people.lead)
-    report.refresh_from_db()
-    report = services.report_submit_for_review(report=report, actor=people.inspector)
-    if state == "in_review":
-        return report
-    report.refresh_from_db()
-    report = services.report_approve(report=report, actor=people.editor, revision_number=report.version)
-    if state == "approved":
-        return report
-    if state == "scheduled":
-        go_live = timezone.now() + datetime.timedelta(days=7)
-        report = publication.report_schedule(report=report, actor=people.editor, go_live_at=go_live)
-        render_all()
-        return report
-    publication.report_publish_now(report=report, actor=people.editor)
-    render_all()
-    publication.publication_sweep()
-    report.refresh_from_db()
-    assert report.state == ReportState.PUBLISHED
-    if state == "withdrawn":
-        report = publication.report_withdraw(report=report, actor=people.editor, reason="Withdrawn for a test.")
-    return report
-
-
-def page(client, url: str) -> str:  # type: ignore[no-untyped-def]
-    response = client.get(url)
-    assert response.status_code == HTTPStatus.OK, url
-    return response.content.decode()
 
 
 # --- /forces/ --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from reports import publication, services
 from reports.models import Edition, ReportEvent, ReportState
 from reports.selectors import published_reports
 from tests.factories import ready_inspection, write_whole_report
+from tests.reports.publishing import render_all
 
 pytestmark = pytest.mark.django_db
 
@@ -41,15 +42,6 @@ def make_approved(make_user, editor):  # type: ignore[no-untyped-def]
     report.refresh_from_db()
     _ = Force
     return services.report_approve(report=report, actor=editor, revision_number=report.version)
-
-
-def render_all() -> int:
-    """Do the render work the sweep and scheduling enqueue, here and now (the worker's part is tested
-    with a real worker in test_publication_faults.py)."""
-    editions = list(publication.editions_needing_render())
-    for edition in editions:
-        publication.edition_render(edition_id=edition.pk)
-    return len(editions)
 
 
 def soon(minutes: int = 5) -> datetime.datetime:
