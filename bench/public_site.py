@@ -27,10 +27,12 @@ is printed too. ``--json`` also writes the figures to bench/out/public_site.json
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -69,10 +71,9 @@ class Page:
 
 
 @dataclass
-class Measure:
-    name: str
-    path: str
-    mode: str
+class Sample:
+    """One wrk run on one URL. CPU shares are of one core, over the run's wall time."""
+
     rps: float
     p50_ms: float
     p90_ms: float
@@ -82,11 +83,30 @@ class Measure:
     non2xx: int
     socket_errors: int
     timeouts: int
+    wrk_cpu: float
+    others_cpu: float
+
+
+@dataclass
+class Measure:
+    """One URL in one mode: a sample per round; its figures are those of the median round by rps."""
+
+    name: str
+    path: str
+    mode: str
     body_bytes: int
     content_encoding: str
     sql_queries: int | None
-    wrk_cpu_share: float
+    samples: list[Sample] = field(default_factory=list)
     ratio: float = 0.0
+
+    @property
+    def median(self) -> Sample:
+        return sorted(self.samples, key=lambda sample: sample.rps)[(len(self.samples) - 1) // 2]
+
+    @property
+    def failures(self) -> int:
+        return sum(sample.non2xx + sample.socket_errors + sample.timeouts for sample in self.samples)
 
 
 @dataclass
@@ -278,7 +298,7 @@ def get(port: int, path: str, timeout: float = 10) -> tuple[int, bytes, str]:
 
 
 @contextmanager
-def gunicorn(args: argparse.Namespace, mode: str, cache_seconds: int, deadline: Deadline) -> Iterator[int]:
+def gunicorn(args: argparse.Namespace, mode: str, cache_seconds: int, deadline: Deadline) -> Iterator[tuple[int, int]]:
     """Serve the site on a free port of 127.0.0.1; stop it (by its PID) however the block ends."""
     port = free_port()
     log = WORK / f"gunicorn-{mode}.log"
@@ -308,7 +328,7 @@ def gunicorn(args: argparse.Namespace, mode: str, cache_seconds: int, deadline: 
     server = subprocess.Popen(command, cwd=ROOT, env=environment(args, cache_seconds), start_new_session=True)
     try:
         wait_ready(server, port, log, deadline)
-        yield port
+        yield port, server.pid
     finally:
         stop(server)
 
@@ -345,10 +365,8 @@ def stop(server: subprocess.Popen[bytes]) -> None:
 # --- wrk --------------------------------------------------------------------------------------------
 
 
-def wrk(
-    args: argparse.Namespace, port: int, path: str, seconds: float, deadline: Deadline
-) -> tuple[dict[str, Any], float]:
-    """Load one URL; the figures of the Lua ``done`` hook, and wrk's CPU seconds over wall seconds."""
+def wrk(args: argparse.Namespace, port: int, path: str, seconds: float, deadline: Deadline) -> dict[str, Any]:
+    """Load one URL: the figures of the Lua ``done`` hook."""
     command = [
         "wrk",
         "--threads",
@@ -365,7 +383,6 @@ def wrk(
         str(LUA),
         f"http://127.0.0.1:{port}{path}",
     ]
-    started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         output, _ = process.communicate(timeout=deadline.left(seconds + args.timeout + 20))
@@ -373,66 +390,119 @@ def wrk(
         if process.poll() is None:
             process.kill()
             process.wait()
-    wall = time.monotonic() - started
     if process.returncode != 0:
         raise BenchError(f"wrk failed ({process.returncode}) on {path}:\n{output}")
     match = re.search(r"^WRK_JSON (.*)$", output, re.MULTILINE)
     if match is None:
         raise BenchError(f"wrk printed no figures for {path}:\n{output}")
-    return json.loads(match.group(1)), child_cpu_seconds() / wall
+    figures: dict[str, Any] = json.loads(match.group(1))
+    return figures
 
 
-_cpu_seen = 0.0
+# --- Who used the CPU: this machine's 2 cores are shared by wrk, gunicorn, PostgreSQL and Redis, and by
+# anything else running (another person's tests, say), which the figures should show.
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def child_cpu_seconds() -> float:
-    """CPU seconds of the children waited for since the last call (here: the wrk just run)."""
-    import resource
+def machine_busy_seconds() -> float:
+    """CPU seconds spent by every process on the machine since boot (not idle, not stolen)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]
+    user, nice, system, _idle, _iowait, irq, softirq = (int(value) for value in fields)
+    return (user + nice + system + irq + softirq) / CLOCK_TICKS
 
-    global _cpu_seen
+
+def process_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
+def servers_seconds(server_pid: int, database: str) -> float:
+    """CPU seconds of the servers under test so far: gunicorn's processes, the PostgreSQL backends of
+    the benchmark's database, and Redis."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError, ValueError):  # a process that just ended
+            pid = int(entry.name)
+            if pid == server_pid or int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == server_pid:
+                total += process_seconds(pid)
+                continue
+            command = (entry / "cmdline").read_bytes()
+            if command.startswith(b"redis-server") or (
+                command.startswith(b"postgres:") and f" {database} ".encode() in command
+            ):
+                total += process_seconds(pid)
+    return total
+
+
+def children_seconds() -> float:
+    """CPU seconds of this process's children that have been waited for."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    total = usage.ru_utime + usage.ru_stime
-    spent, _cpu_seen = total - _cpu_seen, total
-    return spent
+    return usage.ru_utime + usage.ru_stime
+
+
+def others_share(seconds: float = 1) -> float:
+    """The share of one core that the machine spends over ``seconds`` while nothing of ours runs."""
+    before = machine_busy_seconds()
+    time.sleep(seconds)
+    return (machine_busy_seconds() - before) / seconds
+
+
+def sample(
+    args: argparse.Namespace, port: int, server_pid: int, path: str, seconds: float, deadline: Deadline
+) -> Sample:
+    servers, busy, children = servers_seconds(server_pid, args.database), machine_busy_seconds(), children_seconds()
+    started = time.monotonic()
+    figures = wrk(args, port, path, seconds, deadline)
+    wall = time.monotonic() - started
+    wrk_cpu = children_seconds() - children  # nothing else is waited for meanwhile
+    servers = servers_seconds(server_pid, args.database) - servers
+    others = machine_busy_seconds() - busy - servers - wrk_cpu
+    return Sample(
+        rps=figures["requests"] / (figures["duration_us"] / 1e6),
+        p50_ms=figures["p50_us"] / 1000,
+        p90_ms=figures["p90_us"] / 1000,
+        p99_ms=figures["p99_us"] / 1000,
+        max_ms=figures["max_us"] / 1000,
+        requests=figures["requests"],
+        non2xx=figures["non2xx"],
+        socket_errors=figures["connect_errors"] + figures["read_errors"] + figures["write_errors"],
+        timeouts=figures["timeouts"],
+        wrk_cpu=wrk_cpu / wall,
+        others_cpu=max(0.0, others / wall),
+    )
 
 
 def measure_run(
     args: argparse.Namespace, mode: str, cache_seconds: int, pages: list[Page], deadline: Deadline
 ) -> list[Measure]:
     redis_client(redis_url(args)).flushdb()
-    print(f"{mode}: gunicorn with DJANGO_PUBLIC_CACHE_SECONDS={cache_seconds}...", flush=True)
+    idle = others_share()
+    print(
+        f"{mode}: gunicorn with DJANGO_PUBLIC_CACHE_SECONDS={cache_seconds} (before it starts, other processes "
+        f"use {idle:.0%} of a core)...",
+        flush=True,
+    )
+    if idle > 0.1:
+        print("  the machine is not idle: the figures will be lower and noisier than they could be", flush=True)
     results = []
-    with gunicorn(args, mode, cache_seconds, deadline) as port:
+    with gunicorn(args, mode, cache_seconds, deadline) as (port, server_pid):
         # Not measured: fresh workers answer the minimal view a third slower for their first seconds.
         wrk(args, port, MINIMAL, args.warmup, deadline)
         for page in pages:
             status, body, encoding = get(port, page.path)  # the warm-up request (fills the page cache)
             if status != 200:
                 raise BenchError(f"{page.path} answered {status}, not 200 ({mode})")
-            figures, cpu_share = wrk(args, port, page.path, args.duration, deadline)
-            results.append(
-                Measure(
-                    name=page.name,
-                    path=page.path,
-                    mode=mode,
-                    rps=figures["requests"] / (figures["duration_us"] / 1e6),
-                    p50_ms=figures["p50_us"] / 1000,
-                    p90_ms=figures["p90_us"] / 1000,
-                    p99_ms=figures["p99_us"] / 1000,
-                    max_ms=figures["max_us"] / 1000,
-                    requests=figures["requests"],
-                    non2xx=figures["non2xx"],
-                    socket_errors=figures["connect_errors"] + figures["read_errors"] + figures["write_errors"],
-                    timeouts=figures["timeouts"],
-                    body_bytes=len(body),
-                    content_encoding=encoding,
-                    sql_queries=page.sql_queries,
-                    wrk_cpu_share=cpu_share,
-                )
-            )
-    ceiling = results[0].rps
+            results.append(Measure(page.name, page.path, mode, len(body), encoding, page.sql_queries))
+        # Round after round of every URL, so that a passing disturbance touches one round of each.
+        for _ in range(args.rounds):
+            for result in results:
+                result.samples.append(sample(args, port, server_pid, result.path, args.duration, deadline))
+    ceiling = results[0].median.rps
     for result in results:
-        result.ratio = result.rps / ceiling
+        result.ratio = result.median.rps / ceiling
     return results
 
 
@@ -440,54 +510,76 @@ def measure_run(
 
 
 def table(results: list[Measure]) -> str:
-    header = ("URL", "mode", "rps", "p50 ms", "p99 ms", "x minimal", "non-2xx", "errors", "bytes", "SQL", "wrk CPU")
-    rows = [
-        (
-            result.path,
-            result.mode,
-            f"{result.rps:,.0f}",
-            f"{result.p50_ms:.1f}",
-            f"{result.p99_ms:.1f}",
-            f"{result.ratio:.3f}",
-            str(result.non2xx),
-            str(result.socket_errors + result.timeouts),
-            f"{result.body_bytes:,}" + (f" {result.content_encoding}" if result.content_encoding else ""),
-            "-" if result.sql_queries is None else str(result.sql_queries),
-            f"{result.wrk_cpu_share:.0%}",
+    header = (
+        "URL",
+        "mode",
+        "rps",
+        "rps range",
+        "p50 ms",
+        "p99 ms",
+        "x minimal",
+        "non-2xx",
+        "errors",
+        "bytes",
+        "SQL",
+        "wrk CPU",
+        "others CPU",
+    )
+    rows = []
+    for result in results:
+        median = result.median
+        rates = [sample.rps for sample in result.samples]
+        rows.append(
+            (
+                result.path,
+                result.mode,
+                f"{median.rps:,.0f}",
+                f"{min(rates):,.0f}-{max(rates):,.0f}",
+                f"{median.p50_ms:.1f}",
+                f"{median.p99_ms:.1f}",
+                f"{result.ratio:.3f}",
+                str(sum(sample.non2xx for sample in result.samples)),
+                str(sum(sample.socket_errors + sample.timeouts for sample in result.samples)),
+                f"{result.body_bytes:,}" + (f" {result.content_encoding}" if result.content_encoding else ""),
+                "-" if result.sql_queries is None else str(result.sql_queries),
+                f"{median.wrk_cpu:.0%}",
+                f"{median.others_cpu:.0%}",
+            )
         )
-        for result in results
-    ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [
         "  ".join(
-            cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            cell.ljust(width) if i < 2 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
         )
         for row in [header, *rows]
     ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
 
 
 def targets(results: list[Measure]) -> list[tuple[str, bool]]:
-    report = {r.mode: r for r in results if r.name == "report page"}
+    report = {result.mode: result for result in results if result.name == "report page"}
+    minimal = {result.mode: result.median.rps for result in results if result.path == MINIMAL}
     cached, uncached = report["cached"], report["uncached"]
-    slow = [f"{r.path} {r.mode} {r.p99_ms:.0f} ms" for r in results if r.p99_ms >= P99_LIMIT_MS]
+    slow = [f"{r.path} {r.mode} {r.median.p99_ms:.0f} ms" for r in results if r.median.p99_ms >= P99_LIMIT_MS]
     return [
         (
             f"cached report page at least {CACHED_REPORT_RATIO}x the minimal view: {cached.ratio:.3f}x "
-            f"({cached.rps:,.0f} of {cached.rps / cached.ratio:,.0f} rps)",
+            f"({cached.median.rps:,.0f} of {minimal['cached']:,.0f} rps; "
+            f"{cached.median.rps / minimal['uncached']:.3f}x the minimal view of the uncached run)",
             cached.ratio >= CACHED_REPORT_RATIO,
         ),
         (
             f"uncached report page at least {UNCACHED_REPORT_RATIO}x the minimal view: {uncached.ratio:.3f}x "
-            f"({uncached.rps:,.0f} of {uncached.rps / uncached.ratio:,.0f} rps)",
+            f"({uncached.median.rps:,.0f} of {minimal['uncached']:,.0f} rps)",
             uncached.ratio >= UNCACHED_REPORT_RATIO,
         ),
         (
-            f"report page p99 under {P99_LIMIT_MS:.0f} ms at 16 connections: cached {cached.p99_ms:.1f} ms, "
-            f"uncached {uncached.p99_ms:.1f} ms"
-            + (f" (other rows at or over it: {'; '.join(slow)})" if slow else " (every row is under it)"),
-            cached.p99_ms < P99_LIMIT_MS and uncached.p99_ms < P99_LIMIT_MS,
+            f"report page p99 under {P99_LIMIT_MS:.0f} ms at 16 connections: cached {cached.median.p99_ms:.1f} ms, "
+            f"uncached {uncached.median.p99_ms:.1f} ms"
+            + (f" (rows at or over it: {'; '.join(slow)})" if slow else " (every row is under it)"),
+            cached.median.p99_ms < P99_LIMIT_MS and uncached.median.p99_ms < P99_LIMIT_MS,
         ),
     ]
 
@@ -496,6 +588,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=5, help="seconds of load per URL (default 5)")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of unmeasured load first (default 3)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of every URL; the median counts (default 3)")
     parser.add_argument("--connections", type=int, default=16, help="wrk's open connections (default 16)")
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk's threads (default 1: it shares 2 cores)")
     parser.add_argument("--timeout", type=float, default=5, help="wrk's timeout per request, seconds (default 5)")
@@ -552,20 +645,30 @@ def main() -> None:
 
     print()
     print(table(results))
-    print()
+    print(
+        f"\nEach row: the median of {args.rounds} round(s) of {args.duration:g} s by rps, with that round's "
+        "latencies and CPU shares (of one core: wrk's, and that of processes other than wrk, gunicorn, the "
+        "benchmark's PostgreSQL backends and Redis); non-2xx answers and socket errors or timeouts are of all "
+        "rounds; bytes: the body as sent to a client that accepts gzip; SQL: queries of one uncached request.\n"
+    )
     for text, met in targets(results):
         print(f"{'met' if met else 'NOT MET'}: {text}")
-    failed = [r for r in results if r.non2xx or r.socket_errors or r.timeouts]
     if args.json:
         OUT.mkdir(parents=True, exist_ok=True)
         document = {
             "server": {"workers": args.workers, "worker_class": args.worker_class, "threads": args.threads},
-            "load": {"connections": args.connections, "wrk_threads": args.wrk_threads, "duration_s": args.duration},
-            "results": [asdict(r) for r in results],
+            "load": {
+                "connections": args.connections,
+                "wrk_threads": args.wrk_threads,
+                "duration_s": args.duration,
+                "rounds": args.rounds,
+            },
+            "results": [{**asdict(result), "median": asdict(result.median)} for result in results],
             "targets": [{"target": text, "met": met} for text, met in targets(results)],
         }
         (OUT / "public_site.json").write_text(json.dumps(document, indent=2) + "\n")
         print("\nFigures written to bench/out/public_site.json")
+    failed = [result for result in results if result.failures]
     if failed:
         sys.exit("Not every request succeeded: " + "; ".join(f"{r.path} ({r.mode})" for r in failed))
 
