@@ -1,0 +1,190 @@
+"""The embargo, walked: every public URL pattern, with every report of the demo data in every state
+before publication (draft, in review, changes requested, approved, scheduled) and one withdrawn
+after it, proves that no content of any of them appears anywhere the public can reach.
+
+Each hidden report carries a canary: a word of its own written into every part of every revision,
+its judgments' narratives, its findings, its press release, its search text and a rendered PDF. The
+walk then asks every public URL pattern for every value its parameters can take (every report,
+force and programme slug, every edition number), with search and filter queries aimed at the hidden
+reports, and reads every answer, page, feed, CSV, JSON and PDF alike, for a canary.
+
+A public URL pattern added without a way to fill it here fails the walk, so it stays complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from http import HTTPStatus
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from inspections.models import Finding, Force, Judgment, Programme
+from reports import publication
+from reports.models import Edition, PressRelease, Report, ReportState, Revision
+from reports.selectors import published_reports
+
+pytestmark = pytest.mark.django_db
+
+#: URL namespaces (and names outside one) that the public can reach without signing in.
+PUBLIC_NAMESPACES = ("public", "public_forces", "public_programmes", "data", "api")
+PUBLIC_NAMES = ("home", "robots_txt", "sitemap", "api_not_found")
+#: Namespaces for staff, or for a liaison with a token: not the public site.
+STAFF_NAMESPACES = ("admin", "reports", "accounts")  # "reports" is the workspace (tests/reports/test_views.py)
+STAFF_NAMES = ("healthz", "fact_check", "login", "logout", "password_change", "password_change_done")
+
+
+def canary(report: Report) -> str:
+    return f"CANARY{report.pk:04d}X"
+
+
+def public_patterns() -> Iterator[tuple[str, str, URLPattern]]:
+    """(namespace, route, pattern) for every URL pattern of the project, with its full route."""
+
+    def walk(patterns, namespace: str, prefix: str) -> Iterator[tuple[str, str, URLPattern]]:  # type: ignore[no-untyped-def]
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, entry.namespace or namespace, prefix + str(entry.pattern))
+            else:
+                yield namespace, prefix + str(entry.pattern), entry
+
+    yield from walk(get_resolver().url_patterns, "", "")
+
+
+@pytest.fixture
+def demo(django_user_model, fast_pdfs):  # type: ignore[no-untyped-def]
+    """The demo data, one 2016 report withdrawn, and a canary in everything of every hidden report."""
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    editor = django_user_model.objects.get(email="editor@example.org")
+    withdrawn = published_reports().get(slug="peel-police-legitimacy-2016-kent-police")
+    publication.report_withdraw(report=withdrawn, actor=editor, reason="Demo: withdrawn to walk the embargo.")
+    hidden = list(Report.objects.exclude(state=ReportState.PUBLISHED).select_related("inspection"))
+    for report in hidden:
+        mark = canary(report)
+        for revision in Revision.objects.filter(report=report):
+            content = {key: f"{text} {mark}" for key, text in revision.content.items()}
+            Revision.objects.filter(pk=revision.pk).update(content=content)
+        for judgment in Judgment.objects.filter(inspection=report.inspection):
+            Judgment.objects.filter(pk=judgment.pk).update(narrative=f"{judgment.narrative} {mark}")
+        for finding in Finding.objects.filter(inspection=report.inspection):
+            Finding.objects.filter(pk=finding.pk).update(text=f"{finding.text} {mark}")
+        Report.objects.filter(pk=report.pk).update(search_text=f"{report.search_text} {mark}")
+        PressRelease.objects.update_or_create(
+            report=report, defaults={"headline": f"Headline {mark}", "body": f"Body {mark}"}
+        )
+        # A ready PDF for every hidden report, so that "unreachable" is about the door, not the file.
+        edition = report.editions.order_by("-number").first() or Edition.objects.create(
+            report=report, number=1, revision=report.latest_revision(), created_by=editor
+        )
+        content = f"%PDF-1.7 {mark}".encode()
+        edition.pdf.save(f"{mark}.pdf", ContentFile(content), save=False)
+        edition.pdf_size, edition.pdf_pages = len(content), 1
+        edition.pdf_sha256 = hashlib.sha256(content).hexdigest()
+        edition.render_status = Edition.RenderStatus.READY
+        edition.save()
+    states = {report.state for report in hidden}
+    assert states == {
+        ReportState.DRAFT,
+        ReportState.IN_REVIEW,
+        ReportState.CHANGES_REQUESTED,
+        ReportState.APPROVED,
+        ReportState.SCHEDULED,
+        ReportState.WITHDRAWN,
+    }, states
+    return hidden, withdrawn
+
+
+def concrete_urls(route: str, hidden: list[Report]) -> list[str]:
+    """``route`` (a Django route, possibly with converters) for every value its parameters can take."""
+    slugs = {
+        "report": [r.slug for r in Report.objects.all()],
+        "force": list(Force.objects.values_list("slug", flat=True)),
+        "programme": list(Programme.objects.values_list("slug", flat=True)),
+    }
+    if "<" not in route:
+        return ["/" + route]
+    if route.startswith(("forces/", "api/v1/forces/")):
+        values = slugs["force"]
+    elif route.startswith("programmes/"):
+        values = slugs["programme"]
+    elif route.startswith(("reports/", "api/v1/reports/")):
+        values = slugs["report"]
+    elif route.startswith("^api/"):
+        return [f"/api/v1/reports/{report.slug}/editions/" for report in hidden] + ["/api/v2/reports/"]
+    else:
+        raise AssertionError(f"The embargo walk cannot fill the public route {route!r}: teach it how")
+    urls = []
+    for value in values:
+        url = "/" + route.replace("<slug:slug>", value)
+        if "<int:number>" in url:
+            urls += [url.replace("<int:number>", str(number)) for number in (1, 2)]
+        else:
+            urls.append(url)
+    return urls
+
+
+def aimed_queries(hidden: list[Report]) -> list[str]:
+    """Searches and filters aimed at the hidden reports."""
+    urls = ["/reports/?year=2017", "/reports/?programme=peel-police-legitimacy-2017", "/reports/?grade=inadequate"]
+    urls += [f"/reports/?q={canary(report)}" for report in hidden]
+    urls += [f"/reports/?force={report.inspection.force.slug}&year=2017" for report in hidden[:5]]
+    urls += ["/api/v1/reports/?page=2", "/api/v1/recommendations/?page=2", "/api/v1/reports/?force=kent-police"]
+    return urls
+
+
+def body_of(response) -> str:  # type: ignore[no-untyped-def]
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", errors="replace")
+
+
+def test_no_content_of_any_report_before_publication_or_after_withdrawal_is_reachable(client, demo) -> None:
+    hidden, withdrawn = demo
+    hidden_slugs = {report.slug for report in hidden}
+    canaries = [canary(report) for report in hidden]
+
+    walked: dict[str, int] = {}
+    unfilled = []
+    for namespace, route, pattern in public_patterns():
+        name = pattern.name or ""
+        if namespace in STAFF_NAMESPACES or name in STAFF_NAMES or route.startswith("static/"):
+            continue
+        if namespace not in PUBLIC_NAMESPACES and name not in PUBLIC_NAMES:
+            unfilled.append((namespace, route, name))
+            continue
+        for url in concrete_urls(route, hidden):
+            walked[url] = 0
+    assert not unfilled, f"URL patterns the walk does not know as public or staff: {unfilled}"
+    for url in aimed_queries(hidden):
+        walked[url] = 0
+    assert len(walked) > 900
+
+    for url in walked:
+        response = client.get(url)
+        walked[url] = response.status_code
+        assert response.status_code in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND, HTTPStatus.GONE), (
+            url
+        )
+        body = body_of(response)
+        if "?q=" in url:  # the search box shows what was searched for: that is not a leak
+            body = body.replace(url.split("?q=")[1], "")
+        leaked = [mark for mark in canaries if mark in body]
+        assert not leaked, (url, leaked)
+        slug = next((s for s in hidden_slugs if f"/{s}/" in url), None)
+        if slug is None:
+            # A page about other things names no hidden report, not even by its address.
+            assert not [s for s in hidden_slugs if f"/reports/{s}/" in body], url
+            assert "peel-police-legitimacy-2017" not in body or "peel-police-legitimacy-2017" in url, url
+        elif slug == withdrawn.slug and url == f"/reports/{slug}/":
+            assert response.status_code == HTTPStatus.GONE, url  # the notice, and only the notice
+            assert "Demo: withdrawn to walk the embargo." in body
+        else:
+            assert response.status_code == HTTPStatus.NOT_FOUND, url
+
+    # Every URL of a hidden report answers 404 (or the withdrawal notice), and the published ones work.
+    published = published_reports().first()
+    assert published is not None
+    assert client.get(f"/reports/{published.slug}/").status_code == HTTPStatus.OK
+    assert sum(1 for status in walked.values() if status == HTTPStatus.OK) > 100
