@@ -71,6 +71,7 @@ class JudgmentRow:
     label: str
     grade: str
     overall: bool = False
+    grade_slug: str = ""  # "" when not graded
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,12 @@ def report_document(
         ((j.pillar, j) for j in judgments if j.pillar is not None), key=lambda pair: (pair[0].order, pair[0].name)
     )
     overall = [
-        JudgmentRow(f"Overall {pillar.name.lower()}", _grade(judgment), overall=True)
+        JudgmentRow(
+            f"Overall {pillar.name.lower()}",
+            _grade(judgment),
+            overall=True,
+            grade_slug=judgment.grade.slug if judgment.grade else "",
+        )
         for pillar, judgment in pillar_judgments
     ]
     by_question = {j.question_id: j for j in judgments if j.question_id is not None}

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from inspections.models import Grade
+from reports.rendering import JudgmentRow
 
 register = template.Library()
 
@@ -16,8 +17,13 @@ COLOURED = frozenset({"outstanding", "good", "adequate", "requires-improvement",
 
 
 @register.filter
-def grade_tag(grade: Grade | None) -> SafeString:
-    if grade is None:
+def grade_tag(grade: Grade | JudgmentRow | None) -> SafeString:
+    """A ``Grade``, or the grade of a row of a report's judgments table."""
+    if isinstance(grade, JudgmentRow):
+        label, slug = grade.grade, grade.grade_slug
+    elif grade is not None:
+        label, slug = grade.label, grade.slug
+    if grade is None or not slug:
         return format_html('<strong class="govuk-tag app-grade app-grade--none">Not graded</strong>')
-    modifier = grade.slug if grade.slug in COLOURED else "other"
-    return format_html('<strong class="govuk-tag app-grade app-grade--{}">{}</strong>', modifier, grade.label)
+    modifier = slug if slug in COLOURED else "other"
+    return format_html('<strong class="govuk-tag app-grade app-grade--{}">{}</strong>', modifier, label)

@@ -34,7 +34,9 @@ def test_the_stylesheet_and_scripts_are_served(page: Page) -> None:
 
 def test_home_page(page: Page) -> None:
     page.goto("/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Police Inspectorate")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Inspection reports on the police forces of England and Wales"
+    )
     assert_accessible(page)
 
 
@@ -91,7 +93,7 @@ def test_the_first_tab_reaches_the_skip_link_which_moves_focus_to_the_content(pa
     expect(page.locator("#main-content")).to_be_focused()
     # The next Tab goes on from the content, not back to the header.
     page.keyboard.press("Tab")
-    expect(page.get_by_role("main").get_by_role("link", name="Read the published reports")).to_be_focused()
+    expect(page.get_by_role("main").get_by_label("Search reports")).to_be_focused()
 
 
 def test_the_header_navigation_works_on_a_phone(new_page: Callable[..., Page]) -> None:
