@@ -82,6 +82,26 @@ def content_for(inspection: Inspection) -> dict[str, str]:
     return content
 
 
+#: The demo report published a second time, with a correction: (force slug, year).
+CORRECTED = ("cumbria-constabulary", 2015)
+
+
+def correct(report: Report, editor: User, content: dict[str, str], published: datetime.datetime) -> None:
+    """Publish edition 2 of ``report`` a month after the first, with a change note, as a correction."""
+    corrected = {**content, "summary": content["summary"] + "\n\nDemo: this summary was corrected after publication."}
+    revision = write(report, report.inspection.lead_inspector or editor, corrected, "Demo: correct the summary")
+    later = published + datetime.timedelta(days=30)
+    note = "Demo: corrected the summary, which gave the wrong number of complaints."
+    Edition.objects.create(
+        report=report, number=2, revision=revision, created_by=editor, change_note=note, published_at=later
+    )
+    report.approved_revision = revision
+    report.last_updated_at = later
+    report.save(update_fields=["approved_revision", "last_updated_at"])
+    log(report, editor, "Correction published: edition 2", ReportState.PUBLISHED, ReportState.PUBLISHED, revision, note)
+    search.index_report(report, revision)
+
+
 def write(report: Report, author: User, content: dict[str, str], note: str) -> Revision:
     revision = Revision.objects.create(
         report=report,
@@ -140,6 +160,8 @@ def load() -> int:
             )
             search.index_report(report, revision)
             press_release_draft(report=report)
+            if (inspection.force.slug, inspection.programme.year) == CORRECTED:
+                correct(report, editor, content, published)
             continue
         state = state_2017(inspection.force)
         if state == "draft":

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from accounts.models import User
 from inspections.models import Finding, FindingOutcome, Force, Inspection, Judgment
 from inspections.selectors import earlier_findings_without_outcome
+from reports.models import Report
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +164,18 @@ def test_west_midlands_2016_report_quotes_the_seed(seeded: str) -> None:
 
     report = Report.objects.get(inspection__force__slug="west-midlands-police", inspection__programme__year=2016)
     assert report.latest_revision().part("lead_quote").startswith("I have judged West Midlands Police to be good")
+
+
+def test_the_demo_shows_a_corrected_report_a_search_and_the_next_publication_date(seeded: str, client) -> None:
+    from reports.demo import CORRECTED
+
+    cumbria = Report.objects.get(slug=f"peel-police-legitimacy-{CORRECTED[1]}-{CORRECTED[0]}")
+    assert list(cumbria.editions.values_list("number", flat=True).order_by("number")) == [1, 2]
+    body = client.get(f"/reports/{cumbria.slug}/").content.decode()
+    assert "Demo: corrected the summary" in body and "Demo: this summary was corrected after publication." in body
+    # The corrected text is what search finds; every published report can be found by its force.
+    assert f"/reports/{cumbria.slug}/" in client.get("/reports/?q=corrected+after+publication").content.decode()
+    assert "2 reports found" in client.get("/reports/?q=West+Midlands+Police").content.decode()
+    # The scheduled 2017 reports show on the home page as a date and a count, nothing more.
+    home = client.get("/").content.decode()
+    assert "PEEL: Police legitimacy 2017: " in home and "peel-police-legitimacy-2017" not in home
