@@ -366,6 +366,8 @@ class Edition(models.Model):
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     render_seconds = models.FloatField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
+    glance_html = models.TextField(blank=True, help_text="The overall grades as HTML, rendered with the PDF.")
+    body_html = models.TextField(blank=True, help_text="The report's body as HTML, rendered with the PDF.")
 
     class Meta:
         ordering = ("report", "-number")

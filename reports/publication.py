@@ -108,7 +108,7 @@ def edition_render(*, edition_id: int) -> Edition | None:
     Raises the rendering error after recording it on the edition (so that the task can retry); the
     edition then shows "Render failed" with the error to editors.
     """
-    from reports.rendering import check_pdf, render_report_pdf
+    from reports.rendering import check_pdf, render_report_html, render_report_pdf
 
     with transaction.atomic():
         edition = Edition.objects.select_for_update().select_related("report", "revision").filter(pk=edition_id).first()
@@ -132,6 +132,7 @@ def edition_render(*, edition_id: int) -> Edition | None:
         check = check_pdf(rendered.content)
         if not (check.tagged and check.pdf_ua and check.pages == rendered.pages):
             raise ValueError(f"the PDF failed its checks: tagged={check.tagged}, PDF/UA={check.pdf_ua}")
+        html = render_report_html(report, edition.revision)
         digest = hashlib.sha256(rendered.content).hexdigest()
         with transaction.atomic():
             edition = Edition.objects.select_for_update().get(pk=edition_id)
@@ -142,6 +143,7 @@ def edition_render(*, edition_id: int) -> Edition | None:
             edition.pdf_size = len(rendered.content)
             edition.pdf_pages = rendered.pages
             edition.pdf_sha256 = digest
+            edition.glance_html, edition.body_html = html.glance, html.body
             edition.render_seconds = rendered.seconds
             edition.rendered_at = timezone.now()
             edition.render_status = Edition.RenderStatus.READY

@@ -99,6 +99,10 @@ class CauseItem:
     recommendations: list[RecommendationItem] = field(default_factory=list)
 
 
+GLANCE_TEMPLATE = "reports/includes/report_glance.html"
+BODY_TEMPLATE = "reports/includes/report_body.html"
+
+
 def report_document(
     report: Report,
     revision: Revision,
@@ -331,6 +335,26 @@ class RenderedPdf:
     pages: int
     seconds: float  # wall time of render_report_pdf as a whole
     weasyprint_seconds: float  # time spent inside WeasyPrint's layout and PDF writing alone
+
+
+@dataclass(frozen=True)
+class RenderedHtml:
+    """An edition's content as HTML for its public page: the overall grades, and the report's body."""
+
+    glance: str
+    body: str
+
+
+def render_report_html(report: Report, revision: Revision) -> RenderedHtml:
+    """Render ``revision`` of ``report`` as the HTML of its public page, from the same content and
+    ``report_body.html`` include as its PDF. Stored on the edition when it renders, so that a published
+    page is the edition's own (later edits to judgments do not change it) and is served without
+    rendering Markdown again. Reads only."""
+    context = report_document(report, revision)
+    return RenderedHtml(
+        glance=render_to_string(GLANCE_TEMPLATE, context),
+        body=render_to_string(BODY_TEMPLATE, context),
+    )
 
 
 def render_report_pdf(

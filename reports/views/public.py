@@ -17,7 +17,7 @@ from reports import markup, public_selectors, selectors
 from reports.forms import ReportFilterForm
 from reports.models import Edition, Report
 from reports.public_cache import public_page
-from reports.rendering import report_document
+from reports.rendering import RenderedHtml, render_report_html
 
 PAGE_SIZE = 25
 
@@ -111,17 +111,20 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "reports/public/withdrawn.html", {"report": withdrawn}, status=HTTPStatus.GONE)
     editions = list(selectors.live_editions(report))
     current = editions[0]
-    document = report_document(
-        report,
-        current.revision,
-        edition=current.number,
-        published_on=report.first_published_at.date() if report.first_published_at else None,
-        change_note=current.change_note,
-    )
+    if current.body_html:
+        html = RenderedHtml(glance=current.glance_html, body=current.body_html)
+    else:  # not rendered yet (its PDF is still to come): render the same content now
+        html = render_report_html(report, current.revision)
     return render(
         request,
         "reports/public/report.html",
-        {"report": report, "edition": current, "editions": editions, **document},
+        {
+            "report": report,
+            "edition": current,
+            "editions": editions,
+            "glance_html": mark_safe(html.glance),  # noqa: S308 - rendered by our templates from sanitised parts
+            "body_html": mark_safe(html.body),  # noqa: S308
+        },
     )
 
 

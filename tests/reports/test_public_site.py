@@ -266,3 +266,19 @@ def test_a_scheduled_report_goes_into_the_sitemap_and_search_at_go_live(client, 
     assert f"/reports/{dorset.slug}/" in client.get("/sitemap.xml").content.decode()
     assert found(page(client, "/reports/?q=Dorset")) == [dorset.slug]
     assert dorset.slug in page(client, "/")
+
+
+def test_a_report_page_shows_its_edition_as_rendered_not_later_edits(client, library) -> None:
+    """The page's grades and text are the edition's, rendered with its PDF: a judgment edited after
+    publication changes nothing public on the report until a correction is published."""
+    from inspections.models import Grade, Judgment
+
+    wmp = library["wmp-2016"]
+    edition = wmp.editions.get()
+    assert "Outstanding" in edition.glance_html and "Custody records were exemplary." in edition.body_html
+    Judgment.objects.filter(inspection=wmp.inspection, pillar__isnull=False).update(
+        grade=Grade.objects.get(scale=wmp.inspection.programme.scale, slug="inadequate")
+    )
+    body = page(client, f"/reports/{wmp.slug}/")
+    assert '<strong class="govuk-tag app-grade app-grade--outstanding">Outstanding</strong>' in body
+    assert "app-grade--inadequate" not in body
