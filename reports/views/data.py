@@ -108,9 +108,15 @@ def _csv_lines(columns: list[Column], rows: Iterable[dict[str, Any]]) -> Iterato
         yield writer.writerow([_csv_value(row[column.name]) for column in columns])
 
 
+#: A cell starting with one of these is a formula to a spreadsheet: it gets a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value  # so that a spreadsheet shows the text rather than running it
     return value
 
 

@@ -207,6 +207,14 @@ def test_findings_files_carry_kind_status_deadline_and_cause(live, client) -> No
     assert data["count"] == 4 and {row["kind"] for row in data["findings"]} == {"afi", "recommendation", "cause"}
 
 
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tTab"])
+def test_a_csv_cell_never_starts_a_formula_but_the_json_keeps_the_text(live, client, text: str) -> None:
+    Finding.objects.create(inspection=live.inspection, kind=Finding.Kind.AREA_FOR_IMPROVEMENT, text=text)
+    texts = {row["text"] for row in csv_rows(client.get("/data/findings.csv"))}
+    assert "'" + text in texts and text not in texts
+    assert text in {row["text"] for row in client.get("/data/findings.json").json()["findings"]}
+
+
 def test_the_data_dictionary_describes_every_column_and_links_the_files(client) -> None:
     response = client.get("/data/")
     assert response.status_code == HTTPStatus.OK
