@@ -45,6 +45,9 @@ VERSION_KEY = "public-site:version"
 PAGE_KEY_PREFIX = "public-site:page:"
 #: The same test as django.middleware.gzip, so the cache keeps the variant GZipMiddleware made.
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+#: Where public pages live: only requests for these paths (or for "/") look in the page cache, so that
+#: no other request pays for the round trip. tests/reports/test_public_cache.py holds this to the URLs.
+PUBLIC_PATH_PREFIXES = ("/reports/", "/forces/", "/programmes/", "/data/", "/api/v1/", "/sitemap.xml", "/robots.txt")
 #: Responses the page cache keeps: a page, or a withdrawn report's notice.
 CACHEABLE_STATUS = frozenset({200, 410})
 
@@ -126,6 +129,10 @@ def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
     return datetime.datetime.fromtimestamp(int(site_version(request)), tz=datetime.UTC)
 
 
+def may_be_public(path: str) -> bool:
+    return path == "/" or path.startswith(PUBLIC_PATH_PREFIXES)
+
+
 def is_personal(request: HttpRequest) -> bool:
     """A request from a signed-in browser, or one carrying a message to show: not to be shared."""
     return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
@@ -178,7 +185,7 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         seconds = settings.PUBLIC_CACHE_SECONDS
-        if seconds <= 0 or request.method != "GET" or is_personal(request):
+        if seconds <= 0 or request.method != "GET" or is_personal(request) or not may_be_public(request.path):
             return self._respond(request)
         try:
             key = _page_key(request)

@@ -193,3 +193,16 @@ def test_a_cache_that_cannot_be_reached_costs_speed_not_pages(client, page_cache
     for url in public_urls(published):
         assert client.get(url).status_code == HTTPStatus.OK, url
     public_cache.site_changed()  # logs, does not raise
+
+
+def test_every_public_page_is_under_a_path_the_page_cache_looks_at() -> None:
+    from tests.reports.test_embargo_walk import PUBLIC_NAMES, PUBLIC_NAMESPACES, public_patterns
+
+    for namespace, route, pattern in public_patterns():
+        if namespace in PUBLIC_NAMESPACES or pattern.name in PUBLIC_NAMES:
+            if pattern.name == "api_not_found":
+                continue  # not a page: a JSON 404, never kept
+            path = "/" + route.replace("<slug:slug>", "x").replace("<int:number>", "1")
+            assert public_cache.may_be_public(path), route
+    for path in ("/workspace/", "/accounts/login/", "/admin/", "/healthz", "/fact-check/abc/", "/static/x.css"):
+        assert not public_cache.may_be_public(path), path
