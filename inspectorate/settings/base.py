@@ -205,6 +205,9 @@ else:
 #: How long the page cache keeps a public page at most (it is cleared on every public change
 #: anyway); 0 turns the page cache off. HTTP validators and 304s work either way.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", "300"))
+#: How long each process trusts the site's version it last read (and serves pages it keeps in its
+#: own memory) before reading it again: a public change reaches every process within this time.
+PUBLIC_VERSION_SECONDS = float(os.environ.get("DJANGO_PUBLIC_VERSION_SECONDS", "1"))
 #: The max-age public pages send to browsers, CDNs and proxies, in seconds.
 PUBLIC_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_MAX_AGE", "60"))
 

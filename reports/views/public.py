@@ -103,7 +103,7 @@ def _active_filters(form: ReportFilterForm) -> list[tuple[str, str, str]]:
 
 @public_page
 def report_page(request: HttpRequest, slug: str) -> HttpResponse:
-    report = selectors.published_reports().filter(slug=slug).first()
+    report = selectors.published_reports().filter(slug=slug).select_related("press_release").first()
     if report is None:
         withdrawn = selectors.withdrawn_reports().filter(slug=slug).first()
         if withdrawn is None:

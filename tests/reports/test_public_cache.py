@@ -206,3 +206,29 @@ def test_every_public_page_is_under_a_path_the_page_cache_looks_at() -> None:
             assert public_cache.may_be_public(path), route
     for path in ("/workspace/", "/accounts/login/", "/admin/", "/healthz", "/fact-check/abc/", "/static/x.css"):
         assert not public_cache.may_be_public(path), path
+
+
+def test_each_process_serves_from_its_memory_and_sees_another_process_change_within_the_window(
+    client, page_cache, published, monkeypatch
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page_cache.PUBLIC_VERSION_SECONDS = 30
+    url = f"/reports/{published.slug}/"
+    first = client.get(url)
+    calls = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: calls.append(keys) or real_get_many(keys))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).content == first.content
+    assert not calls and not queries.captured_queries  # neither the cache nor the database was asked
+
+    # Another process moves the version on: this one notices once its window is over, not before.
+    cache.set(public_cache.VERSION_KEY, 1.0, timeout=None)
+    assert client.get(url)["ETag"] == first["ETag"]
+    monkeypatch.setattr(public_cache._memory, "read_at", public_cache._memory.read_at - 31)
+    assert client.get(url)["ETag"] == 'W/"1.000000"'
+    # A change made in this process counts at once.
+    public_cache.site_changed()
+    assert client.get(url)["ETag"] not in (first["ETag"], 'W/"1.000000"')

@@ -23,7 +23,7 @@ MAX_QUERIES = {
     "home": 4,
     "report_list": 6,
     "report_list_filtered": 6,
-    "report": 8,
+    "report": 2,
     "press_release": 2,
     "pdf": 2,
     "feed": 1,
