@@ -197,6 +197,7 @@ def published_reports(*, now: datetime.datetime | None = None) -> QuerySet[Repor
         Report.objects.filter(state=ReportState.PUBLISHED, first_published_at__lte=now)
         .filter(Exists(live))
         .select_related("inspection__force", "inspection__programme", "inspection__lead_inspector")
+        .defer("search_text")  # found by, never shown
     )
 
 
@@ -211,3 +212,20 @@ def live_editions(report: Report, *, now: datetime.datetime | None = None) -> Qu
     """The report's editions that have gone live, newest first."""
     now = now or timezone.now()
     return report.editions.filter(published_at__lte=now).select_related("revision").order_by("-number")
+
+
+def published_report_editions(slug: str, *, now: datetime.datetime | None = None) -> list[Edition]:
+    """The live editions of the published report at ``slug``, newest first, each with its report (and
+    the report's inspection, force and programme) and ``has_press_release``, in one query; empty when
+    no published report has that slug. For the report's public page."""
+    from reports.models import PressRelease
+
+    now = now or timezone.now()
+    return list(
+        Edition.objects.filter(
+            report__in=published_reports(now=now).filter(slug=slug).values("pk"), published_at__lte=now
+        )
+        .select_related("report__inspection__force", "report__inspection__programme")
+        .annotate(has_press_release=Exists(PressRelease.objects.filter(report=OuterRef("report"))))
+        .order_by("-number")
+    )

@@ -103,14 +103,14 @@ def _active_filters(form: ReportFilterForm) -> list[tuple[str, str, str]]:
 
 @public_page
 def report_page(request: HttpRequest, slug: str) -> HttpResponse:
-    report = selectors.published_reports().filter(slug=slug).select_related("press_release").first()
-    if report is None:
+    editions = selectors.published_report_editions(slug)
+    if not editions:
         withdrawn = selectors.withdrawn_reports().filter(slug=slug).first()
         if withdrawn is None:
             raise Http404("No published report has that address")
         return render(request, "reports/public/withdrawn.html", {"report": withdrawn}, status=HTTPStatus.GONE)
-    editions = list(selectors.live_editions(report))
     current = editions[0]
+    report = current.report
     if current.body_html:
         html = RenderedHtml(glance=current.glance_html, body=current.body_html)
     else:  # not rendered yet (its PDF is still to come): render the same content now

@@ -23,7 +23,7 @@ MAX_QUERIES = {
     "home": 4,
     "report_list": 6,
     "report_list_filtered": 6,
-    "report": 2,
+    "report": 1,
     "press_release": 2,
     "pdf": 2,
     "feed": 1,
