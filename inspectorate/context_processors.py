@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -16,5 +18,6 @@ def canonical_url(request: HttpRequest) -> str:
     """The page's one address on ``SITE_URL``: its path, without the query string but for a page
     number (each page of a list is a page of its own; its filters are not)."""
     page = request.GET.get("page", "")
-    suffix = f"?page={int(page)}" if page.isdigit() and int(page) > 1 else ""
+    # ASCII digits only, and not too many: "²".isdigit() is true, and int() refuses it.
+    suffix = f"?page={int(page)}" if re.fullmatch(r"[0-9]{1,9}", page) and int(page) > 1 else ""
     return f"{settings.SITE_URL}{request.path}{suffix}"

@@ -14,7 +14,7 @@ from inspections.models import FindingOutcome, Grade
 from inspectorate.forms import GovUKForm
 from reports.models import FactCheckPoint
 from reports.public_selectors import ReportFilterChoices, ReportQuery
-from reports.search import MAX_QUERY_LENGTH, normalise_query
+from reports.search import normalise_query
 from reports.services import MAX_PART_CHARACTERS
 
 
@@ -326,7 +326,7 @@ class ReportFilterForm(forms.Form):
             )
 
     def clean_q(self) -> str:
-        return normalise_query(self.cleaned_data.get("q") or "")[:MAX_QUERY_LENGTH]
+        return normalise_query(self.cleaned_data.get("q") or "")
 
     def query(self) -> ReportQuery:
         """The valid part of the input (the form must have been validated)."""

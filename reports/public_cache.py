@@ -51,6 +51,9 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 #: Where public pages live: only requests for these paths (or for "/") look in the page cache, so that
 #: no other request pays for the round trip. tests/reports/test_public_cache.py holds this to the URLs.
 PUBLIC_PATH_PREFIXES = ("/reports/", "/forces/", "/programmes/", "/data/", "/api/v1/", "/sitemap.xml", "/robots.txt")
+#: The query parameters public pages read (/reports/ filters and search, pages, a table grouping,
+#: the API recommendations status).
+QUERY_PARAMETERS = frozenset({"q", "force", "programme", "year", "pillar", "grade", "page", "group", "status"})
 #: Responses the page cache keeps: a page, or a withdrawn report's notice.
 CACHEABLE_STATUS = frozenset({200, 410})
 
@@ -65,8 +68,10 @@ class _ProcessMemory:
     (a change made here, at once). Plain attribute writes: safe enough across threads, since a torn
     read only costs a round trip."""
 
-    #: Pages kept per process; past it the memory starts again (pages are a few kilobytes each).
+    #: Pages kept per process; past it the memory starts again. Pages are a few kilobytes compressed;
+    #: a larger answer (a data file) is left to the shared cache.
     MAX_PAGES = 256
+    MAX_PAGE_BYTES = 256 * 1024
 
     def __init__(self) -> None:
         self.version: float | None = None
@@ -79,12 +84,20 @@ class _ProcessMemory:
             return self.version
         return None
 
-    def remember_version(self, version: float) -> None:
+    def remember_version(self, version: float, *, read_over: float | None = None) -> bool:
+        """Take ``version`` as the site's. ``read_over`` is the version this memory held when the
+        read began: if another thread changed it meanwhile (a change made here, or a newer read),
+        what it learnt stands, and ``False`` says this read is out of date."""
+        if read_over is not None and self.version != read_over:
+            return False
         if version != self.version:
             self.pages = {}
         self.version, self.read_at = version, time.monotonic()
+        return True
 
     def remember_page(self, key: str, entry: tuple[float, int, list[tuple[str, str]], bytes]) -> None:
+        if len(entry[3]) > self.MAX_PAGE_BYTES or entry[0] != self.version:
+            return
         if len(self.pages) >= self.MAX_PAGES:
             self.pages = {}
         self.pages[key] = entry
@@ -150,8 +163,10 @@ def site_version(request: HttpRequest) -> float:
     version = getattr(request, "_public_site_version", None) or _memory.known_version()
     if version is None:
         try:
+            before = _memory.version
             version = _current_version()
-            _memory.remember_version(version)
+            if not _memory.remember_version(version, read_over=before):
+                version = _memory.version or version
         except Exception:
             logger.warning("The cache cannot be reached: the public site is served uncached", exc_info=True)
             version = time.time()
@@ -210,8 +225,20 @@ def _cache_control(request: HttpRequest, response: HttpResponseBase) -> HttpResp
 
 def _page_key(request: HttpRequest) -> str:
     gzip = "gz" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "id"
-    address = f"{request.get_host()}{request.get_full_path()}"
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return f"{PAGE_KEY_PREFIX}{gzip}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def may_be_cached(request: HttpRequest) -> bool:
+    """An anonymous GET of a public path, with no query parameter a public page does not read (so
+    that made-up query strings cannot fill the cache), and not one SecurityMiddleware would redirect."""
+    return (
+        request.method == "GET"
+        and may_be_public(request.path)
+        and not is_personal(request)
+        and set(request.GET) <= QUERY_PARAMETERS
+        and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
+    )
 
 
 class PublicPageCacheMiddleware:
@@ -226,7 +253,7 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         seconds = settings.PUBLIC_CACHE_SECONDS
-        if seconds <= 0 or request.method != "GET" or is_personal(request) or not may_be_public(request.path):
+        if seconds <= 0 or not may_be_cached(request):
             return self._respond(request)
         try:
             key = _page_key(request)
@@ -237,6 +264,7 @@ class PublicPageCacheMiddleware:
         if version is not None and entry is not None and entry[0] == version:
             request._public_site_version = version  # type: ignore[attr-defined]
             return self._answer(request, entry)
+        before = _memory.version
         try:
             found = cache.get_many([VERSION_KEY, key])
         except Exception:
@@ -244,8 +272,9 @@ class PublicPageCacheMiddleware:
             return self._respond(request)
         version = found.get(VERSION_KEY)
         entry = found.get(key)
+        if version is not None and not _memory.remember_version(float(version), read_over=before):
+            version = None  # the site changed while this was read: answer afresh, keep nothing
         if version is not None:
-            _memory.remember_version(float(version))
             request._public_site_version = float(version)  # type: ignore[attr-defined]
             if entry is not None and entry[0] == version:
                 _memory.remember_page(key, entry)

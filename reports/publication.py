@@ -386,7 +386,29 @@ def publication_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]
             groups[go_live_at].append(pk)
     published = sum(len(_publish_group(moment, ids)) for moment, ids in sorted(groups.items()))
     corrections = _publish_corrections()
-    return {"renders_requeued": requeued, "published": published, "corrections": corrections}
+    return {
+        "renders_requeued": requeued,
+        "published": published,
+        "corrections": corrections,
+        "html_filled": editions_fill_html(),
+    }
+
+
+def editions_fill_html(*, limit: int = 20) -> int:
+    """Store the HTML of ready editions that have none: those rendered before editions kept their
+    HTML (migration 0004). Until then their page renders the same content on each request."""
+    from reports.rendering import render_report_html
+
+    filled = 0
+    missing = Edition.objects.filter(render_status=Edition.RenderStatus.READY, body_html="").select_related(
+        "report__inspection__force", "report__inspection__programme", "report__inspection__lead_inspector", "revision"
+    )
+    for edition in missing[:limit]:
+        html = render_report_html(edition.report, edition.revision)
+        filled += Edition.objects.filter(pk=edition.pk, body_html="").update(
+            glance_html=html.glance, body_html=html.body
+        )
+    return filled
 
 
 # --- Corrections and withdrawal -----------------------------------------------------------------

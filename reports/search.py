@@ -61,8 +61,8 @@ def normalise_query(text: str) -> str:
 
 
 def search_reports(reports: QuerySet[Report], text: str) -> QuerySet[Report]:
-    """``reports`` that match ``text``, best match first on PostgreSQL (callers may re-order).
-    An empty query matches everything."""
+    """``reports`` that match ``text`` (as ``normalise_query`` leaves it), best match first on
+    PostgreSQL (callers may re-order). An empty query matches everything."""
     text = normalise_query(text)
     if not text:
         return reports

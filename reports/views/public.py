@@ -144,7 +144,8 @@ def edition_pdf(request: HttpRequest, slug: str, number: int | None = None) -> F
     )
     response["Content-Length"] = str(edition.pdf_size or edition.pdf.size)
     response["ETag"] = f'"{edition.pdf_sha256}"'
-    response["Cache-Control"] = "public, max-age=300"
+    # No longer than a page: a withdrawn report's PDF leaves caches in front as soon as its page does.
+    response["Cache-Control"] = f"public, max-age={settings.PUBLIC_MAX_AGE}"
     return response
 
 

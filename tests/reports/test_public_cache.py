@@ -232,3 +232,37 @@ def test_each_process_serves_from_its_memory_and_sees_another_process_change_wit
     # A change made in this process counts at once.
     public_cache.site_changed()
     assert client.get(url)["ETag"] not in (first["ETag"], 'W/"1.000000"')
+
+
+def test_a_cached_page_never_skips_the_https_redirect(client, page_cache, published) -> None:
+    page_cache.SECURE_SSL_REDIRECT = True
+    url = f"/reports/{published.slug}/"
+    assert client.get(url, secure=True).status_code == HTTPStatus.OK  # kept for https readers
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY and response["Location"].startswith("https://")
+
+
+def test_made_up_query_strings_do_not_fill_the_cache(client, page_cache, published) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for url in ("/data/judgments.csv?x=1", "/reports/?utm_source=feed"):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == HTTPStatus.OK
+        assert queries.captured_queries, url  # answered afresh: nothing was kept for it
+
+
+def test_a_read_that_a_change_overtook_does_not_put_the_old_version_back() -> None:
+    memory = public_cache._ProcessMemory()
+    assert memory.remember_version(1.0)
+    before = memory.version
+    # Meanwhile, this process publishes or withdraws something: the version moves on to 2.
+    assert memory.remember_version(2.0)
+    memory.remember_page("k", (2.0, 200, [], b"new"))
+    # The slower read, begun at version 1, comes back with what it saw then: it changes nothing.
+    assert not memory.remember_version(1.0, read_over=before)
+    assert memory.version == 2.0 and memory.pages == {"k": (2.0, 200, [], b"new")}
+    memory.remember_page("old", (1.0, 200, [], b"old"))  # a page of another version is never kept
+    memory.remember_page("big", (2.0, 200, [], b"x" * (memory.MAX_PAGE_BYTES + 1)))  # nor a data file
+    assert set(memory.pages) == {"k"}

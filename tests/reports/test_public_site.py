@@ -282,3 +282,23 @@ def test_a_report_page_shows_its_edition_as_rendered_not_later_edits(client, lib
     body = page(client, f"/reports/{wmp.slug}/")
     assert '<strong class="govuk-tag app-grade app-grade--outstanding">Outstanding</strong>' in body
     assert "app-grade--inadequate" not in body
+
+
+@pytest.mark.parametrize("number", ["%C2%B2", "9" * 5000, "-1", "0x10"])
+def test_an_odd_page_number_is_never_a_server_error_anywhere(client, library, number: str) -> None:
+    for url in ("/reports/", "/forces/", "/", "/no-such-page/"):
+        response = client.get(f"{url}?page={number}")
+        assert response.status_code in (HTTPStatus.OK, HTTPStatus.NOT_FOUND), url
+        assert "?page=" not in response.content.decode().split('rel="canonical"')[-1].split(">")[0], url
+
+
+def test_editions_rendered_before_pages_were_stored_get_their_html_from_the_sweep(client, library) -> None:
+    from reports.models import Edition
+
+    wmp = library["wmp-2016"]
+    Edition.objects.filter(report=wmp).update(glance_html="", body_html="")
+    before = page(client, f"/reports/{wmp.slug}/")  # rendered on the spot meanwhile
+    assert publication.publication_sweep()["html_filled"] == 1
+    edition = wmp.editions.get()
+    assert "Custody records were exemplary." in edition.body_html and "Outstanding" in edition.glance_html
+    assert page(client, f"/reports/{wmp.slug}/") == before
