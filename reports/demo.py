@@ -18,7 +18,7 @@ from inspections.demo import DEMO_MARK, state_2017
 from inspections.models import Finding, Inspection
 from reports import search
 from reports.models import Edition, Report, ReportEvent, ReportState, Revision
-from reports.publication import press_release_draft
+from reports.publication import edition_snapshot_judgments, press_release_draft
 from reports.services import report_start
 
 #: When each year's legitimacy reports were published (2016: the day of the seed press release).
@@ -92,9 +92,10 @@ def correct(report: Report, editor: User, content: dict[str, str], published: da
     revision = write(report, report.inspection.lead_inspector or editor, corrected, "Demo: correct the summary")
     later = published + datetime.timedelta(days=30)
     note = "Demo: corrected the summary, which gave the wrong number of complaints."
-    Edition.objects.create(
+    edition = Edition.objects.create(
         report=report, number=2, revision=revision, created_by=editor, change_note=note, published_at=later
     )
+    edition_snapshot_judgments(edition)
     report.approved_revision = revision
     report.last_updated_at = later
     report.save(update_fields=["approved_revision", "last_updated_at"])
@@ -155,9 +156,10 @@ def load() -> int:
             log(report, editor, "Approved", ReportState.IN_REVIEW, ReportState.APPROVED, revision)
             log(report, editor, "Published", ReportState.APPROVED, ReportState.PUBLISHED, revision)
             # The PDF renders in the background once a worker runs (the sweep finds it pending).
-            Edition.objects.create(
+            edition = Edition.objects.create(
                 report=report, number=1, revision=revision, created_by=editor, published_at=published
             )
+            edition_snapshot_judgments(edition)
             search.index_report(report, revision)
             press_release_draft(report=report)
             if (inspection.force.slug, inspection.programme.year) == CORRECTED:

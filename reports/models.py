@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from inspections.models import Inspection, Question
+from inspections.models import Grade, Inspection, Pillar, Question
 
 
 class ReportState(models.TextChoices):
@@ -381,6 +381,26 @@ class Edition(models.Model):
 
     def __str__(self) -> str:
         return f"Edition {self.number} of {self.report}"
+
+
+class EditionJudgment(models.Model):
+    """A judgment as an edition published it. Public pages, open data and the API read the grades of a
+    report's live edition from here, never the working judgments: a grade changed for a correction
+    stays private until the correction goes live. Copied when the edition renders
+    (``reports.publication.edition_snapshot_judgments``); same fields as ``Judgment``."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="judgments")
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="+")
+    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    grade = models.ForeignKey(Grade, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    narrative = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=("edition", "inspection"))]
+
+    def __str__(self) -> str:
+        return f"{self.edition}: {self.pillar or self.question}"
 
 
 class PressRelease(models.Model):

@@ -22,9 +22,9 @@ from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections.models import Finding, Force, Judgment
-from reports.models import Edition, Report
-from reports.selectors import live_editions, published_reports
+from inspections.models import Finding, Force
+from reports.models import Edition, EditionJudgment, Report
+from reports.selectors import live_editions, published_judgments, published_reports
 
 #: The most entries the Atom feed carries.
 FEED_SIZE = 50
@@ -169,7 +169,8 @@ def judgment_rows(*, now: datetime.datetime) -> Iterator[dict[str, Any]]:
     (``None`` where a value is empty), by year, programme, force, then overall before questions.
     One query, streamed in chunks."""
     rows = (
-        Judgment.objects.filter(inspection__report__in=published_reports(now=now))
+        published_judgments(now=now)
+        .filter(inspection__report__in=published_reports(now=now))
         .order_by(*_ORDER, F("question__number").asc(nulls_first=True), "pillar__order")
         .values(
             *_WHERE_FIELDS.values(),
@@ -249,12 +250,13 @@ def api_report(*, slug: str, now: datetime.datetime) -> Report | None:
     return published_reports(now=now).select_related("inspection__programme__scale").filter(slug=slug).first()
 
 
-def report_judgments(report: Report) -> list[Judgment]:
+def report_judgments(report: Report) -> list[EditionJudgment]:
     """The report's judgments: each pillar's overall judgment, then each question's. One query."""
     return list(
-        report.inspection.judgments.select_related("pillar", "question__pillar", "grade").order_by(
-            F("question__number").asc(nulls_first=True), "pillar__order"
-        )
+        published_judgments()
+        .filter(inspection_id=report.inspection_id)
+        .select_related("pillar", "question__pillar", "grade")
+        .order_by(F("question__number").asc(nulls_first=True), "pillar__order")
     )
 
 
@@ -279,7 +281,7 @@ def api_forces(*, now: datetime.datetime) -> QuerySet[Force]:
     ).order_by("name")
 
 
-def force_reports(force: Force, *, now: datetime.datetime) -> tuple[list[Report], dict[int, list[Judgment]]]:
+def force_reports(force: Force, *, now: datetime.datetime) -> tuple[list[Report], dict[int, list[EditionJudgment]]]:
     """The force's published reports, oldest first, and their judgments by inspection id. Two queries."""
     reports = list(
         published_reports(now=now)
@@ -287,9 +289,10 @@ def force_reports(force: Force, *, now: datetime.datetime) -> tuple[list[Report]
         .select_related("inspection__programme__scale")
         .order_by("inspection__programme__year", "inspection__programme__slug")
     )
-    judgments: dict[int, list[Judgment]] = {report.inspection_id: [] for report in reports}
+    judgments: dict[int, list[EditionJudgment]] = {report.inspection_id: [] for report in reports}
     for judgment in (
-        Judgment.objects.filter(inspection_id__in=list(judgments))
+        published_judgments(now=now)
+        .filter(inspection_id__in=list(judgments))
         .select_related("pillar", "question__pillar", "grade")
         .order_by("inspection_id", F("question__number").asc(nulls_first=True), "pillar__order")
     ):

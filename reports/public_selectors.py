@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from inspections.models import Finding, Force, Grade, GradingScale, Judgment, Programme, RecommendationUpdate
-from reports.models import Report, ReportState
+from inspections.models import Finding, Force, Grade, GradingScale, Programme, RecommendationUpdate
+from reports.models import EditionJudgment, Report, ReportState
 from reports.search import search_reports
-from reports.selectors import published_reports
+from reports.selectors import published_judgments, published_reports
 
 #: How a judgment is placed in a table: ("pillar", pillar slug) for a pillar overall, or
 #: ("question", short title) for a question, so that the same question lines up across years.
@@ -106,7 +106,7 @@ class ProgrammeTable:
     by_region: bool = field(default=False)
 
 
-def _column_of(judgment: Judgment) -> Column:
+def _column_of(judgment: EditionJudgment) -> Column:
     if judgment.pillar is not None:
         pillar = judgment.pillar
         return Column(("pillar", pillar.slug), f"{pillar.name} overall", (0, pillar.order))
@@ -115,10 +115,11 @@ def _column_of(judgment: Judgment) -> Column:
     return Column(("question", question.short_title.casefold()), question.short_title, (1, question.number))
 
 
-def _graded_judgments(reports: QuerySet[Report]) -> QuerySet[Judgment]:
+def _graded_judgments(reports: QuerySet[Report]) -> QuerySet[EditionJudgment]:
     """The graded judgments (pillars overall and graded questions) of ``reports``."""
     return (
-        Judgment.objects.filter(inspection__report__in=reports.values("pk"), grade__isnull=False)
+        published_judgments()
+        .filter(inspection__report__in=reports.values("pk"), grade__isnull=False)
         .filter(Q(pillar__isnull=False) | Q(question__graded=True))
         .select_related("grade", "pillar", "question")
     )
@@ -166,7 +167,7 @@ def force_profile(*, force: Force, now: datetime.datetime | None = None) -> Forc
         assert judgment.grade_id is not None
         national[(judgment.inspection.programme_id, _column_of(judgment).key)][judgment.grade_id] += 1
 
-    by_inspection: dict[int, dict[ColumnKey, Judgment]] = defaultdict(dict)
+    by_inspection: dict[int, dict[ColumnKey, EditionJudgment]] = defaultdict(dict)
     columns_by_scale: dict[int, dict[ColumnKey, Column]] = defaultdict(dict)
     scale_of = {report.inspection_id: report.inspection.programme.scale_id for report in reports}
     for judgment in judgments:
@@ -301,9 +302,11 @@ def report_filter_choices(*, now: datetime.datetime | None = None) -> ReportFilt
     live = published_reports(now=now)
     forces = Force.objects.filter(Exists(live.filter(inspection__force=OuterRef("pk")))).order_by("name")
     programmes = list(published_programmes(now=now).values_list("slug", "name", "year"))
-    overall = Judgment.objects.filter(
-        inspection__report__in=live.values("pk"), pillar__isnull=False, grade__isnull=False
-    ).values_list("pillar__slug", "pillar__name", "pillar__order", "grade__slug", "grade__label", "grade__rank")
+    overall = (
+        published_judgments(now=now)
+        .filter(inspection__report__in=live.values("pk"), pillar__isnull=False, grade__isnull=False)
+        .values_list("pillar__slug", "pillar__name", "pillar__order", "grade__slug", "grade__label", "grade__rank")
+    )
     pillars: dict[str, tuple[int, str]] = {}
     grades: dict[str, tuple[int, str]] = {}
     for pillar_slug, pillar_name, pillar_order, grade_slug, grade_label, grade_rank in overall.distinct():
@@ -329,7 +332,7 @@ def find_reports(query: ReportQuery, *, now: datetime.datetime | None = None) ->
     if query.year is not None:
         reports = reports.filter(inspection__programme__year=query.year)
     if query.pillar or query.grade:
-        overall = Judgment.objects.filter(inspection=OuterRef("inspection"), pillar__isnull=False)
+        overall = published_judgments(now=now).filter(inspection=OuterRef("inspection"), pillar__isnull=False)
         if query.pillar:
             overall = overall.filter(pillar__slug=query.pillar)
         if query.grade:
@@ -338,12 +341,13 @@ def find_reports(query: ReportQuery, *, now: datetime.datetime | None = None) ->
     return search_reports(reports, query.text)
 
 
-def overall_judgments(reports: list[Report]) -> dict[int, list[Judgment]]:
+def overall_judgments(reports: list[Report]) -> dict[int, list[EditionJudgment]]:
     """Each report's overall (pillar) judgments, by report id, in pillar order. One query."""
-    by_report: dict[int, list[Judgment]] = {report.pk: [] for report in reports}
+    by_report: dict[int, list[EditionJudgment]] = {report.pk: [] for report in reports}
     inspections = {report.inspection_id: report.pk for report in reports}
     for judgment in (
-        Judgment.objects.filter(inspection_id__in=inspections, pillar__isnull=False)
+        published_judgments()
+        .filter(inspection_id__in=inspections, pillar__isnull=False)
         .select_related("pillar", "grade")
         .order_by("pillar__order", "pillar__name")
     ):

@@ -31,10 +31,10 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from accounts import permissions
-from inspections.models import Programme
+from inspections.models import Judgment, Programme
 from inspectorate.celery import enqueue_on_commit
 from reports import search
-from reports.models import Edition, PressRelease, Report, ReportEvent, ReportState
+from reports.models import Edition, EditionJudgment, PressRelease, Report, ReportEvent, ReportState
 from reports.services import WorkflowError, clean_text
 
 if TYPE_CHECKING:
@@ -144,6 +144,7 @@ def edition_render(*, edition_id: int) -> Edition | None:
             edition.pdf_pages = rendered.pages
             edition.pdf_sha256 = digest
             edition.glance_html, edition.body_html = html.glance, html.body
+            edition_snapshot_judgments(edition)
             edition.render_seconds = rendered.seconds
             edition.rendered_at = timezone.now()
             edition.render_status = Edition.RenderStatus.READY
@@ -392,6 +393,24 @@ def publication_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]
         "corrections": corrections,
         "html_filled": editions_fill_html(),
     }
+
+
+def edition_snapshot_judgments(edition: Edition) -> None:
+    """Copy the inspection's judgments as they are now onto ``edition``: what the public will see of
+    its grades once it goes live."""
+    inspection_id = edition.report.inspection_id
+    EditionJudgment.objects.filter(edition=edition).delete()
+    EditionJudgment.objects.bulk_create(
+        EditionJudgment(
+            edition=edition,
+            inspection_id=inspection_id,
+            pillar_id=judgment.pillar_id,
+            question_id=judgment.question_id,
+            grade_id=judgment.grade_id,
+            narrative=judgment.narrative,
+        )
+        for judgment in Judgment.objects.filter(inspection_id=inspection_id)
+    )
 
 
 def editions_fill_html(*, limit: int = 20) -> int:

@@ -12,7 +12,16 @@ from django.utils import timezone
 from accounts import permissions
 from inspections.models import Finding, Judgment
 from inspections.selectors import earlier_findings_without_outcome
-from reports.models import FIXED_PARTS, Edition, FactCheckPoint, Report, ReportState, ReviewComment, Revision
+from reports.models import (
+    FIXED_PARTS,
+    Edition,
+    EditionJudgment,
+    FactCheckPoint,
+    Report,
+    ReportState,
+    ReviewComment,
+    Revision,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -263,3 +272,16 @@ def published_report_editions(slug: str, *, now: datetime.datetime | None = None
         .annotate(has_press_release=Exists(PressRelease.objects.filter(report=OuterRef("report"))))
         .order_by("-number")
     )
+
+
+def current_editions(*, now: datetime.datetime | None = None) -> QuerySet[Edition]:
+    """Each published report's current edition: its newest live one."""
+    now = now or timezone.now()
+    newer = Edition.objects.filter(report=OuterRef("report"), published_at__lte=now, number__gt=OuterRef("number"))
+    return Edition.objects.filter(published(now, through="report__"), published_at__lte=now).exclude(Exists(newer))
+
+
+def published_judgments(*, now: datetime.datetime | None = None) -> QuerySet[EditionJudgment]:
+    """The judgments the public sees: those of each published report's current edition, as it
+    published them. Same fields as ``Judgment`` (``inspection``, ``pillar``, ``question``, ``grade``)."""
+    return EditionJudgment.objects.filter(edition__in=current_editions(now=now))

@@ -23,9 +23,9 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from inspections.models import Finding, Force, Judgment
+from inspections.models import Finding, Force
 from reports import open_data
-from reports.models import Edition, Report
+from reports.models import Edition, EditionJudgment, Report
 from reports.openapi import openapi_document
 from reports.public_cache import public_page
 
@@ -147,7 +147,7 @@ def _report(report: Report) -> dict[str, Any]:
     }
 
 
-def _judgment(judgment: Judgment) -> dict[str, Any]:
+def _judgment(judgment: EditionJudgment) -> dict[str, Any]:
     question = judgment.question
     pillar = judgment.pillar or (question.pillar if question is not None else None)
     return {

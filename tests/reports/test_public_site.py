@@ -302,3 +302,44 @@ def test_editions_rendered_before_pages_were_stored_get_their_html_from_the_swee
     edition = wmp.editions.get()
     assert "Custody records were exemplary." in edition.body_html and "Outstanding" in edition.glance_html
     assert page(client, f"/reports/{wmp.slug}/") == before
+
+
+def test_a_grade_changed_for_a_correction_stays_private_until_the_correction_goes_live(client, library, people) -> None:
+    """The grades every public page, file and API answer shows are the live edition's copy."""
+    from inspections.models import Grade, Judgment
+    from reports import services
+    from tests.reports.publishing import render_all
+
+    wmp = library["wmp-2016"]
+    inadequate = Grade.objects.get(scale=wmp.inspection.programme.scale, slug="inadequate")
+    Judgment.objects.filter(inspection=wmp.inspection).update(grade=inadequate)  # working copy only
+    urls = [
+        "/",
+        "/reports/",
+        "/reports/?grade=inadequate",
+        f"/reports/{wmp.slug}/",
+        "/forces/west-midlands-police/",
+        "/data/judgments.csv",
+        "/data/judgments.json",
+        f"/api/v1/reports/{wmp.slug}/",
+        "/api/v1/forces/west-midlands-police/",
+    ]
+    for url in urls:
+        body = client.get(url).content.decode()
+        assert "Inadequate" not in body and "inadequate" not in body.replace("grade=inadequate", ""), url
+    table = client.get("/programmes/test-2016-legitimacy-2016/").context["table"]
+    assert {count.grade.slug: count.counts for count in table.counts}["inadequate"] == [0, 0, 0]
+
+    # Published as a correction, the new grade is everywhere at once.
+    wmp.refresh_from_db()
+    services.report_save_part(
+        report=wmp, actor=people.inspector, part="summary", text="Now inadequate.", based_on=wmp.version
+    )
+    publication.report_correct(report=wmp, actor=people.editor, change_note="The grade was wrong.")
+    render_all()
+    assert publication.publication_sweep()["corrections"] == 1
+    assert found(page(client, "/reports/?grade=inadequate")) == [wmp.slug]
+    assert "Inadequate" in page(client, "/forces/west-midlands-police/")
+    assert "Inadequate" in client.get("/data/judgments.csv").content.decode()
+    table = client.get("/programmes/test-2016-legitimacy-2016/").context["table"]
+    assert {count.grade.slug: count.counts for count in table.counts}["inadequate"] == [1, 1, 1]
