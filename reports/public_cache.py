@@ -125,8 +125,10 @@ def site_changed_on_commit(sender: type, instance: Any, **kwargs: Any) -> None:
 def _touches_public(instance: Any, update_fields: Any) -> bool:
     """Whether a saved or deleted row shows on a public page. Drafting never clears the caches:
     only reports published, scheduled or taken off the schedule, their editions once live, and the
-    records of inspections whose report has been published (plus forces, programmes and scales)."""
-    from inspections.models import Finding, FindingOutcome, Inspection, Judgment, RecommendationUpdate
+    records of inspections whose report has been published (plus forces, programmes and scales).
+    Judgments are not among them: the public sees an edition's copy of them (``EditionJudgment``),
+    which goes live with its edition."""
+    from inspections.models import Finding, FindingOutcome, Inspection, RecommendationUpdate
     from reports.models import Edition, PressRelease, Report
 
     if isinstance(instance, Report):
@@ -140,7 +142,7 @@ def _touches_public(instance: Any, update_fields: Any) -> bool:
     published = Report.objects.filter(first_published_at__isnull=False)
     if isinstance(instance, Inspection):
         return published.filter(inspection_id=instance.pk).exists()
-    if isinstance(instance, Judgment | Finding | FindingOutcome):
+    if isinstance(instance, Finding | FindingOutcome):
         return published.filter(inspection_id=instance.inspection_id).exists()
     if isinstance(instance, RecommendationUpdate):
         return published.filter(inspection__findings=instance.recommendation_id).exists()
@@ -329,7 +331,6 @@ def connect_signals() -> None:
         Force,
         Grade,
         Inspection,
-        Judgment,
         Pillar,
         Programme,
         Question,
@@ -347,7 +348,6 @@ def connect_signals() -> None:
         Question,
         Grade,
         Inspection,
-        Judgment,
         Finding,
         FindingOutcome,
         RecommendationUpdate,
