@@ -170,7 +170,6 @@ def judgment_rows(*, now: datetime.datetime) -> Iterator[dict[str, Any]]:
     One query, streamed in chunks."""
     rows = (
         published_judgments(now=now)
-        .filter(inspection__report__in=published_reports(now=now))
         .order_by(*_ORDER, F("question__number").asc(nulls_first=True), "pillar__order")
         .values(
             *_WHERE_FIELDS.values(),

@@ -25,6 +25,7 @@ version change heals by itself. A cache that cannot be reached costs speed, neve
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import re
@@ -181,9 +182,7 @@ def _etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
     return f'W/"{site_version(request):.6f}"'
 
 
-def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-    import datetime
-
+def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(int(site_version(request)), tz=datetime.UTC)
 
 

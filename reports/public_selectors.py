@@ -115,11 +115,11 @@ def _column_of(judgment: EditionJudgment) -> Column:
     return Column(("question", question.short_title.casefold()), question.short_title, (1, question.number))
 
 
-def _graded_judgments(reports: QuerySet[Report]) -> QuerySet[EditionJudgment]:
-    """The graded judgments (pillars overall and graded questions) of ``reports``."""
+def _graded_judgments(reports: QuerySet[Report], *, now: datetime.datetime) -> QuerySet[EditionJudgment]:
+    """The published graded judgments (pillars overall and graded questions) of ``reports``."""
     return (
-        published_judgments()
-        .filter(inspection__report__in=reports.values("pk"), grade__isnull=False)
+        published_judgments(now=now)
+        .filter(edition__report__in=reports.values("pk"), grade__isnull=False)
         .filter(Q(pillar__isnull=False) | Q(question__graded=True))
         .select_related("grade", "pillar", "question")
     )
@@ -157,13 +157,13 @@ def force_profile(*, force: Force, now: datetime.datetime | None = None) -> Forc
         .order_by("inspection__programme__year", "inspection__programme__name")
     )
     force_reports = published_reports(now=now).filter(inspection__force=force)
-    judgments = list(_graded_judgments(force_reports))
+    judgments = list(_graded_judgments(force_reports, now=now))
 
     # The national picture: forces per grade, per programme and column, over published reports only.
     national: dict[tuple[int, ColumnKey], Counter[int]] = defaultdict(Counter)
     programme_ids = [report.inspection.programme_id for report in reports]
     everyone = published_reports(now=now).filter(inspection__programme_id__in=programme_ids)
-    for judgment in _graded_judgments(everyone).select_related("inspection"):
+    for judgment in _graded_judgments(everyone, now=now).select_related("inspection"):
         assert judgment.grade_id is not None
         national[(judgment.inspection.programme_id, _column_of(judgment).key)][judgment.grade_id] += 1
 
@@ -235,7 +235,7 @@ def programme_table(*, programme: Programme, by_region: bool, now: datetime.date
     ]
     reports = published_reports(now=now).filter(inspection__programme=programme)
     grades: dict[int, dict[ColumnKey, Grade]] = defaultdict(dict)
-    for judgment in _graded_judgments(reports):
+    for judgment in _graded_judgments(reports, now=now):
         assert judgment.grade is not None
         grades[judgment.inspection_id][_column_of(judgment).key] = judgment.grade
 
@@ -304,7 +304,7 @@ def report_filter_choices(*, now: datetime.datetime | None = None) -> ReportFilt
     programmes = list(published_programmes(now=now).values_list("slug", "name", "year"))
     overall = (
         published_judgments(now=now)
-        .filter(inspection__report__in=live.values("pk"), pillar__isnull=False, grade__isnull=False)
+        .filter(pillar__isnull=False, grade__isnull=False)
         .values_list("pillar__slug", "pillar__name", "pillar__order", "grade__slug", "grade__label", "grade__rank")
     )
     pillars: dict[str, tuple[int, str]] = {}
@@ -341,12 +341,14 @@ def find_reports(query: ReportQuery, *, now: datetime.datetime | None = None) ->
     return search_reports(reports, query.text)
 
 
-def overall_judgments(reports: list[Report]) -> dict[int, list[EditionJudgment]]:
-    """Each report's overall (pillar) judgments, by report id, in pillar order. One query."""
+def overall_judgments(
+    reports: list[Report], *, now: datetime.datetime | None = None
+) -> dict[int, list[EditionJudgment]]:
+    """Each report's published overall (pillar) judgments, by report id, in pillar order. One query."""
     by_report: dict[int, list[EditionJudgment]] = {report.pk: [] for report in reports}
     inspections = {report.inspection_id: report.pk for report in reports}
     for judgment in (
-        published_judgments()
+        published_judgments(now=now)
         .filter(inspection_id__in=inspections, pillar__isnull=False)
         .select_related("pillar", "grade")
         .order_by("pillar__order", "pillar__name")

@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """``/``: the latest publications, the dates of those to come (the date only) and a search box."""
     now = timezone.now()
     latest = list(public_selectors.find_reports(public_selectors.ReportQuery(), now=now)[:HOME_LATEST])
-    overall = public_selectors.overall_judgments(latest)
+    overall = public_selectors.overall_judgments(latest, now=now)
     return render(
         request,
         "home.html",
@@ -73,7 +73,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     query = form.query()
     reports = public_selectors.find_reports(query, now=now)
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    overall = public_selectors.overall_judgments(list(page.object_list))
+    overall = public_selectors.overall_judgments(list(page.object_list), now=now)
     results = [(report, overall[report.pk]) for report in page.object_list]
     return render(
         request,
