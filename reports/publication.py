@@ -102,6 +102,16 @@ def edition_prepare(*, report: Report, actor: User, change_note: str = "") -> Ed
     return edition
 
 
+def edition_go_live(edition: Edition) -> datetime.datetime:
+    """When ``edition`` went or goes live, for its cover: its own moment once live; the report's go-live
+    for a first edition still under embargo; now for a correction (it goes live once rendered)."""
+    if edition.published_at is not None:
+        return edition.published_at
+    if edition.number == 1 and edition.report.go_live_at is not None:
+        return edition.report.go_live_at
+    return timezone.now()
+
+
 def edition_render(*, edition_id: int) -> Edition | None:
     """Render the edition's PDF, check it, and store it under an unguessable name. Idempotent.
 
@@ -126,7 +136,7 @@ def edition_render(*, edition_id: int) -> Edition | None:
             report,
             edition.revision,
             edition=edition.number,
-            published_on=timezone.localdate(report.go_live_at or timezone.now()),
+            published_on=timezone.localdate(edition_go_live(edition)),
             change_note=edition.change_note,
         )
         check = check_pdf(rendered.content)

@@ -283,3 +283,25 @@ def test_the_editor_schedules_in_the_workspace(client, approved, editor, inspect
         ).status_code
         == HTTPStatus.OK
     )
+
+
+def test_a_pdf_cover_gives_the_day_its_edition_went_or_goes_live(approved, editor, monkeypatch) -> None:
+    """Not the day it happened to render: an edition of 2016 rendered today says 2016."""
+    from reports import rendering
+
+    dates: list[datetime.date | None] = []
+    real = rendering.render_report_pdf
+
+    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+        dates.append(kwargs["published_on"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rendering, "render_report_pdf", recording)
+    go_live = soon(60 * 24 * 3)
+    publication.report_schedule(report=approved, actor=editor, go_live_at=go_live)
+    render_all()
+    edition = approved.editions.get()
+    published = datetime.datetime(2016, 12, 8, 0, 1, tzinfo=datetime.UTC)
+    Edition.objects.filter(pk=edition.pk).update(render_status=Edition.RenderStatus.PENDING, published_at=published)
+    render_all()
+    assert dates == [timezone.localdate(go_live), datetime.date(2016, 12, 8)]
