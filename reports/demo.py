@@ -17,8 +17,9 @@ from accounts.models import User
 from inspections.demo import DEMO_MARK, state_2017
 from inspections.models import Finding, Inspection
 from reports import search
-from reports.models import Edition, Report, ReportEvent, ReportState, Revision
-from reports.publication import edition_snapshot_judgments, press_release_draft
+from reports.audit import event_record
+from reports.models import Edition, Report, ReportState, Revision
+from reports.publication import edition_snapshot_record, press_release_draft
 from reports.services import report_start
 
 #: When each year's legitimacy reports were published (2016: the day of the seed press release).
@@ -95,11 +96,20 @@ def correct(report: Report, editor: User, content: dict[str, str], published: da
     edition = Edition.objects.create(
         report=report, number=2, revision=revision, created_by=editor, change_note=note, published_at=later
     )
-    edition_snapshot_judgments(edition)
+    edition_snapshot_record(edition)
     report.approved_revision = revision
     report.last_updated_at = later
     report.save(update_fields=["approved_revision", "last_updated_at"])
-    log(report, editor, "Correction published: edition 2", ReportState.PUBLISHED, ReportState.PUBLISHED, revision, note)
+    log(
+        report,
+        editor,
+        "Correction published",
+        ReportState.PUBLISHED,
+        ReportState.PUBLISHED,
+        revision,
+        note,
+        edition_number=2,
+    )
     search.index_report(report, revision)
 
 
@@ -118,15 +128,26 @@ def write(report: Report, author: User, content: dict[str, str], note: str) -> R
 
 
 def log(
-    report: Report, actor: User, action: str, from_state: str, to_state: str, revision: Revision, reason: str = ""
+    report: Report,
+    actor: User,
+    action: str,
+    from_state: str,
+    to_state: str,
+    revision: Revision,
+    reason: str = "",
+    *,
+    edition_number: int | None = None,
 ) -> None:
-    ReportEvent.objects.create(
+    """An event as the service would have written it, the report being in ``to_state`` by then."""
+    report.state = to_state
+    event_record(
+        inspection=report.inspection,
         report=report,
         actor=actor,
         action=action,
         from_state=from_state,
-        to_state=to_state,
         revision=revision,
+        edition_number=edition_number,
         reason=reason,
     )
 
@@ -151,15 +172,16 @@ def load() -> int:
             report.approved_revision = revision
             report.judgments_signed_off_by = author
             report.judgments_signed_off_at = published
+            report.signed_off_record_version = report.record_version
             report.first_published_at = published
             report.save()
             log(report, editor, "Approved", ReportState.IN_REVIEW, ReportState.APPROVED, revision)
-            log(report, editor, "Published", ReportState.APPROVED, ReportState.PUBLISHED, revision)
+            log(report, editor, "Published", ReportState.SCHEDULED, ReportState.PUBLISHED, revision, edition_number=1)
             # The PDF renders in the background once a worker runs (the sweep finds it pending).
             edition = Edition.objects.create(
                 report=report, number=1, revision=revision, created_by=editor, published_at=published
             )
-            edition_snapshot_judgments(edition)
+            edition_snapshot_record(edition)
             search.index_report(report, revision)
             press_release_draft(report=report)
             if (inspection.force.slug, inspection.programme.year) == CORRECTED:
@@ -175,6 +197,7 @@ def load() -> int:
         revision = write(report, author, content, "")
         report.judgments_signed_off_by = lead
         report.judgments_signed_off_at = now
+        report.signed_off_record_version = report.record_version
         log(report, author, "Submitted for review", ReportState.DRAFT, ReportState.IN_REVIEW, revision)
         if state == "changes_requested":
             report.state = ReportState.CHANGES_REQUESTED

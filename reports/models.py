@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from inspections.models import Grade, Inspection, Pillar, Question
+from inspections.models import Finding, Grade, Inspection, Pillar, Question
 
 
 class ReportState(models.TextChoices):
@@ -67,12 +67,27 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     judgments_signed_off_at = models.DateTimeField(null=True, blank=True)
+    record_version = models.PositiveIntegerField(
+        default=0,
+        help_text="How many changes the inspection's record (judgments, findings, outcomes) has had since the report began.",
+    )
+    signed_off_record_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The record version the lead inspector signed off; stale once it moves on."
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
     # --- Publication (see reports.publication) ---
     go_live_at = models.DateTimeField(
         null=True, blank=True, db_index=True, help_text="The embargo: when a scheduled report goes live."
+    )
+    publication_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The editor who last scheduled it, published it now or asked for a correction: the go-live's actor.",
     )
     first_published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_updated_at = models.DateTimeField(
@@ -143,6 +158,11 @@ class Report(models.Model):
         return self.state in EDITABLE_STATES
 
     @property
+    def sign_off_is_current(self) -> bool:
+        """Signed off, and the record has not changed since."""
+        return self.judgments_signed_off_at is not None and self.signed_off_record_version == self.record_version
+
+    @property
     def pcc_response_due(self) -> datetime.date | None:
         if self.first_published_at is None:
             return None
@@ -201,23 +221,49 @@ class Revision(models.Model):
 
 
 class ReportEvent(models.Model):
-    """The audit trail: every workflow transition (who moved which revision from what state to what,
-    and why) and every other act on a report (comments resolved, fact checks issued and settled)."""
+    """The audit trail: one row per state change and per change to a report or its inspection's record.
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=50)
-    from_state = models.CharField(max_length=30, choices=ReportState.choices)
-    to_state = models.CharField(max_length=30, choices=ReportState.choices)
+    Append-only: the database refuses to update a row, or to delete one while its inspection exists
+    (migration 0006). Written only through ``reports.audit.event_record``. ``actor`` is the person who
+    acted; a point raised through a fact-check link has no account behind it, so ``fact_check`` names
+    the link (and so its liaison) instead. ``changes`` maps each changed field to ``[before, after]``.
+    """
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    fact_check = models.ForeignKey(
+        "FactCheck", on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text="For a liaison's act."
+    )
+    action = models.CharField(max_length=100)
+    from_state = models.CharField(max_length=30, choices=ReportState.choices, blank=True)
+    to_state = models.CharField(max_length=30, choices=ReportState.choices, blank=True)
     revision = models.ForeignKey(Revision, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    edition_number = models.PositiveIntegerField(null=True, blank=True)
+    subject = models.CharField(max_length=300, blank=True, help_text="The record changed, e.g. a judgment or finding.")
+    changes = models.JSONField(default=dict, blank=True, help_text="Each changed field: [before, after].")
+    record_change = models.BooleanField(
+        default=False, help_text="A change to the inspection's record (judgments, findings, outcomes)."
+    )
     reason = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        ordering = ("report", "-at", "-pk")
+        ordering = ("-at", "-pk")
+        verbose_name = "audit event"
 
     def __str__(self) -> str:
-        return f"{self.action}: {self.from_state} to {self.to_state}"
+        return f"{self.action} by {self.actor_name}"
+
+    @property
+    def actor_name(self) -> str:
+        if self.actor_id is not None:
+            return str(self.actor)
+        if self.fact_check_id is not None:
+            return f"{self.fact_check.liaison_name} (the force's liaison, fact-check link)"  # type: ignore[union-attr]
+        return "the system"
 
 
 class ReviewComment(models.Model):
@@ -364,6 +410,9 @@ class Edition(models.Model):
     pdf_size = models.PositiveIntegerField(null=True, blank=True)
     pdf_pages = models.PositiveIntegerField(null=True, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    record_version = models.PositiveIntegerField(
+        default=0, help_text="The report's record version whose judgments and findings this edition copied."
+    )
     render_seconds = models.FloatField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     glance_html = models.TextField(blank=True, help_text="The overall grades as HTML, rendered with the PDF.")
@@ -401,6 +450,36 @@ class EditionJudgment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition}: {self.pillar or self.question}"
+
+
+class EditionFinding(models.Model):
+    """A finding as an edition published it: what public pages, open data and the API show of a
+    report's findings once its edition is live. Copied, with the judgments, in the transaction that
+    freezes the edition (``reports.publication.edition_snapshot_record``). ``finding`` points at the
+    working finding, whose recommendation status and dated updates stay live after publication."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="findings")
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="+")
+    finding = models.ForeignKey(Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=20, choices=Finding.Kind.choices)
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    text = models.TextField()
+    cause_of_concern = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="recommendations"
+    )
+    accelerated = models.BooleanField(default=False)
+    raised_on = models.DateField(null=True, blank=True)
+    deadline = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Finding.RecommendationStatus.choices, blank=True)
+    follows_up = models.ForeignKey(Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("edition", "kind", "order", "pk")
+        indexes = [models.Index(fields=("edition", "inspection"))]
+
+    def __str__(self) -> str:
+        return f"{self.edition}: {self.get_kind_display()}"
 
 
 class PressRelease(models.Model):

@@ -1,11 +1,11 @@
 """Caching of the public site: HTTP validators, a shared page cache, and clearing both when anything
 the public sees changes.
 
-- **The site's version.** One number in the shared cache (Redis in production, a folder under
-  ``make run``): the time of the last change to anything public. ``site_changed()`` moves it on; it
-  runs after the commit of any save or delete of the models public pages are built from (see
-  ``connect_signals``), so publishing, correcting, withdrawing, scheduling and edits in the admin
-  all clear every cached page at once, on every machine, whichever process made the change.
+- **The site's version** (``inspectorate.site_version``). One number in the shared cache (Redis in
+  production, a folder under ``make run``): the time of the last change to anything public. The
+  services that change public things (publishing, correcting, withdrawing, scheduling, recommendation
+  progress, reference data in the admin) move it on explicitly after their commit, so every cached
+  page is cleared at once, on every machine, whichever process made the change.
 - **HTTP validators.** A view wrapped in ``public_page`` sends ``Cache-Control: public`` with a short
   ``max-age``, ``ETag`` (the site's version) and ``Last-Modified`` (its time), and answers a
   conditional request with 304 before doing any work. A CDN or reverse proxy in front can revalidate
@@ -36,16 +36,15 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import condition
 
+from inspectorate.site_version import VERSION_KEY, _memory
+
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "public-site:version"
 PAGE_KEY_PREFIX = "public-site:page:"
 #: The same test as django.middleware.gzip, so the cache keeps the variant GZipMiddleware made.
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -60,96 +59,6 @@ CACHEABLE_STATUS = frozenset({200, 410})
 
 
 # --- The site's version -----------------------------------------------------------------------
-
-
-class _ProcessMemory:
-    """What this process last read of the shared cache: the site's version, when, and the pages it
-    served at that version. Within ``PUBLIC_VERSION_SECONDS`` of the read, a cached page is served
-    from here without a round trip; a change made elsewhere reaches this process within that time
-    (a change made here, at once). Plain attribute writes: safe enough across threads, since a torn
-    read only costs a round trip."""
-
-    #: Pages kept per process; past it the memory starts again. Pages are a few kilobytes compressed;
-    #: a larger answer (a data file) is left to the shared cache.
-    MAX_PAGES = 256
-    MAX_PAGE_BYTES = 256 * 1024
-
-    def __init__(self) -> None:
-        self.version: float | None = None
-        self.read_at = 0.0
-        self.pages: dict[str, tuple[float, int, list[tuple[str, str]], bytes]] = {}
-
-    def known_version(self) -> float | None:
-        seconds = settings.PUBLIC_VERSION_SECONDS
-        if seconds > 0 and self.version is not None and time.monotonic() - self.read_at < seconds:
-            return self.version
-        return None
-
-    def remember_version(self, version: float, *, read_over: float | None = None) -> bool:
-        """Take ``version`` as the site's. ``read_over`` is the version this memory held when the
-        read began: if another thread changed it meanwhile (a change made here, or a newer read),
-        what it learnt stands, and ``False`` says this read is out of date."""
-        if read_over is not None and self.version != read_over:
-            return False
-        if version != self.version:
-            self.pages = {}
-        self.version, self.read_at = version, time.monotonic()
-        return True
-
-    def remember_page(self, key: str, entry: tuple[float, int, list[tuple[str, str]], bytes]) -> None:
-        if len(entry[3]) > self.MAX_PAGE_BYTES or entry[0] != self.version:
-            return
-        if len(self.pages) >= self.MAX_PAGES:
-            self.pages = {}
-        self.pages[key] = entry
-
-
-_memory = _ProcessMemory()
-
-
-def site_changed() -> None:
-    """Something public changed: every cached page and validator is out of date from now on."""
-    version = time.time()
-    _memory.remember_version(version)
-    try:
-        cache.set(VERSION_KEY, version, timeout=None)
-    except Exception:  # the cache is down: pages expire by themselves after PUBLIC_CACHE_SECONDS
-        logger.exception("Could not record a change of the public site in the cache")
-
-
-def site_changed_on_commit(sender: type, instance: Any, **kwargs: Any) -> None:
-    """A signal receiver: the change matters once committed, if the public could see what changed."""
-    if _touches_public(instance, kwargs.get("update_fields")):
-        transaction.on_commit(site_changed)
-
-
-def _touches_public(instance: Any, update_fields: Any) -> bool:
-    """Whether a saved or deleted row shows on a public page. Drafting never clears the caches:
-    only reports published, scheduled or taken off the schedule, their editions once live, and the
-    records of inspections whose report has been published (plus forces, programmes and scales).
-    Judgments are not among them: the public sees an edition's copy of them (``EditionJudgment``),
-    which goes live with its edition."""
-    from inspections.models import Finding, FindingOutcome, Inspection, RecommendationUpdate
-    from reports.models import Edition, PressRelease, Report
-
-    if isinstance(instance, Report):
-        return (
-            instance.first_published_at is not None
-            or instance.go_live_at is not None
-            or "go_live_at" in (update_fields or ())
-        )
-    if isinstance(instance, Edition):
-        return instance.published_at is not None
-    published = Report.objects.filter(first_published_at__isnull=False)
-    if isinstance(instance, Inspection):
-        return published.filter(inspection_id=instance.pk).exists()
-    if isinstance(instance, Finding | FindingOutcome):
-        return published.filter(inspection_id=instance.inspection_id).exists()
-    if isinstance(instance, RecommendationUpdate):
-        return published.filter(inspection__findings=instance.recommendation_id).exists()
-    if isinstance(instance, PressRelease):
-        return published.filter(pk=instance.report_id).exists()
-    return True  # forces, programmes, pillars, questions and grades are public in themselves
 
 
 def _current_version() -> float:
@@ -317,39 +226,3 @@ class PublicPageCacheMiddleware:
                 return conditional
         response["Date"] = http_date()
         return response
-
-
-# --- What makes the site change ---------------------------------------------------------------------
-
-
-def connect_signals() -> None:
-    """Clear the public site's caches after any save or delete of a model public pages are built from."""
-    from inspections.models import (
-        Finding,
-        FindingOutcome,
-        Force,
-        Grade,
-        Inspection,
-        Pillar,
-        Programme,
-        Question,
-        RecommendationUpdate,
-    )
-    from reports.models import Edition, PressRelease, Report
-
-    for model in (
-        Report,
-        Edition,
-        PressRelease,
-        Force,
-        Programme,
-        Pillar,
-        Question,
-        Grade,
-        Inspection,
-        Finding,
-        FindingOutcome,
-        RecommendationUpdate,
-    ):
-        post_save.connect(site_changed_on_commit, sender=model, dispatch_uid=f"public-site:save:{model.__name__}")
-        post_delete.connect(site_changed_on_commit, sender=model, dispatch_uid=f"public-site:delete:{model.__name__}")

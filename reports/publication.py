@@ -31,11 +31,15 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from accounts import permissions
-from inspections.models import Judgment, Programme
+from inspections.models import Finding, Judgment, Programme
 from inspectorate.celery import enqueue_on_commit
+from inspectorate.site_version import site_changed_on_commit
 from reports import search
-from reports.models import Edition, EditionJudgment, PressRelease, Report, ReportEvent, ReportState
-from reports.services import WorkflowError, clean_text
+from reports.audit import event_record, field_changes, report_event
+from reports.errors import WorkflowError
+from reports.models import Edition, EditionFinding, EditionJudgment, PressRelease, Report, ReportState
+from reports.selectors import authors_since
+from reports.services import clean_text, report_lock
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -48,56 +52,45 @@ STALE_RENDER = datetime.timedelta(minutes=10)
 MAX_RENDER_ATTEMPTS = 3
 
 
-def _log(report: Report, actor: User, action: str, from_state: str, *, reason: str = "") -> None:
-    ReportEvent.objects.create(
-        report=report,
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        to_state=report.state,
-        revision=report.approved_revision,
-        reason=reason,
-    )
-
-
 def _enqueue_render(edition: Edition) -> None:
     from reports.tasks import edition_render_task
 
     enqueue_on_commit(edition_render_task, edition.pk)
 
 
-def _lock(report: Report) -> Report:
-    return (
-        Report.objects.select_for_update()
-        .select_related("inspection__force", "inspection__programme")
-        .get(pk=report.pk)
-    )
-
-
 # --- Editions and rendering -------------------------------------------------------------------
 
 
 def edition_prepare(*, report: Report, actor: User, change_note: str = "") -> Edition:
-    """The edition the report's approved revision (or, once published, latest revision) will go out as.
+    """The edition the report's approved revision (or, once published, latest revision) and its record
+    as they stand will go out as: the moment the edition is frozen.
 
-    Reuses an unpublished edition of the same revision; otherwise makes the next edition, and asks for
-    its PDF to be rendered. Called by scheduling, "Publish now" and corrections (in their transaction).
+    Reuses an unpublished edition of the same revision and record version; otherwise makes the next
+    edition with its own copy of the judgments and findings (``edition_snapshot_record``), taken here
+    in the caller's transaction under the report's row lock, and asks for its PDF to be rendered from
+    that copy. Called by approval, scheduling, "Publish now" and corrections (in their transaction).
     """
     revision = report.approved_revision if report.state != ReportState.PUBLISHED else report.latest_revision()
     if revision is None:
         raise WorkflowError("The report has no approved revision to publish")
     pending = report.editions.filter(published_at__isnull=True).order_by("-number").first()
-    if pending is not None and pending.revision_id == revision.pk:
+    if pending is not None and pending.revision_id == revision.pk and pending.record_version == report.record_version:
         if change_note and pending.change_note != change_note:
             pending.change_note = change_note
             pending.save(update_fields=["change_note"])
         return pending
     if pending is not None:
-        pending.delete()  # an unpublished edition of an older revision is of no use
+        pending.delete()  # an unpublished edition of an older revision or record is of no use
     number = (report.editions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     edition = Edition.objects.create(
-        report=report, number=number, revision=revision, change_note=change_note, created_by=actor
+        report=report,
+        number=number,
+        revision=revision,
+        record_version=report.record_version,
+        change_note=change_note,
+        created_by=actor,
     )
+    edition_snapshot_record(edition)
     _enqueue_render(edition)
     return edition
 
@@ -138,11 +131,12 @@ def edition_render(*, edition_id: int) -> Edition | None:
             edition=edition.number,
             published_on=timezone.localdate(edition_go_live(edition)),
             change_note=edition.change_note,
+            record=edition,
         )
         check = check_pdf(rendered.content)
         if not (check.tagged and check.pdf_ua and check.pages == rendered.pages):
             raise ValueError(f"the PDF failed its checks: tagged={check.tagged}, PDF/UA={check.pdf_ua}")
-        html = render_report_html(report, edition.revision)
+        html = render_report_html(report, edition.revision, record=edition)
         digest = hashlib.sha256(rendered.content).hexdigest()
         with transaction.atomic():
             edition = Edition.objects.select_for_update().get(pk=edition_id)
@@ -154,7 +148,6 @@ def edition_render(*, edition_id: int) -> Edition | None:
             edition.pdf_pages = rendered.pages
             edition.pdf_sha256 = digest
             edition.glance_html, edition.body_html = html.glance, html.body
-            edition_snapshot_judgments(edition)
             edition.render_seconds = rendered.seconds
             edition.rendered_at = timezone.now()
             edition.render_status = Edition.RenderStatus.READY
@@ -179,7 +172,13 @@ def edition_retry_render(*, edition: Edition, actor: User) -> Edition:
         )
         if updated:
             _enqueue_render(edition)
-            _log(edition.report, actor, f"Rendering of edition {edition.number} retried", edition.report.state)
+            report_event(
+                edition.report,
+                actor,
+                "Rendering retried",
+                revision=edition.revision,
+                edition_number=edition.number,
+            )
     edition.refresh_from_db()
     return edition
 
@@ -208,13 +207,19 @@ def report_schedule(*, report: Report, actor: User, go_live_at: datetime.datetim
     if go_live_at <= timezone.now():
         raise ValidationError("The go-live time must be in the future", code="past")
     with transaction.atomic():
-        report = _lock(report)
+        report = report_lock(report)
         if report.state == ReportState.SCHEDULED:
             report.go_live_at = go_live_at
-            report.save(update_fields=["go_live_at"])
-            _log(
-                report, actor, "Go-live moved", report.state, reason=f"{timezone.localtime(go_live_at):%d %B %Y %H:%M}"
+            report.publication_requested_by = actor
+            report.save(update_fields=["go_live_at", "publication_requested_by"])
+            report_event(
+                report,
+                actor,
+                "Go-live moved",
+                revision=report.approved_revision,
+                reason=f"{timezone.localtime(go_live_at):%d %B %Y %H:%M}",
             )
+            site_changed_on_commit()  # the home page's "Coming up" dates
             if prompt:
                 _enqueue_sweep_at(go_live_at)
             return report
@@ -223,13 +228,23 @@ def report_schedule(*, report: Report, actor: User, go_live_at: datetime.datetim
                 f"The report is {report.get_state_display().lower()}: only an approved report is scheduled"
             )
         from_state = report.state
-        edition_prepare(report=report, actor=actor)
+        edition = edition_prepare(report=report, actor=actor)
         press_release_draft(report=report)
         report.schedule()
         report.go_live_at = go_live_at
+        report.publication_requested_by = actor
         report.publish_problem = ""
-        report.save(update_fields=["state", "go_live_at", "publish_problem"])
-        _log(report, actor, "Scheduled", from_state, reason=f"Go-live {timezone.localtime(go_live_at):%d %B %Y %H:%M}")
+        report.save(update_fields=["state", "go_live_at", "publication_requested_by", "publish_problem"])
+        report_event(
+            report,
+            actor,
+            "Scheduled",
+            from_state,
+            revision=edition.revision,
+            edition_number=edition.number,
+            reason=f"Go-live {timezone.localtime(go_live_at):%d %B %Y %H:%M}",
+        )
+        site_changed_on_commit()
         if prompt:
             _enqueue_sweep_at(go_live_at)
     return report
@@ -259,7 +274,7 @@ def programme_schedule(*, programme: Programme, actor: User, go_live_at: datetim
 def report_unschedule(*, report: Report, actor: User) -> Report:
     _require_editor(actor)
     with transaction.atomic():
-        report = _lock(report)
+        report = report_lock(report)
         if not can_proceed(report.unschedule):
             raise WorkflowError(f"The report is {report.get_state_display().lower()}: it is not scheduled")
         from_state = report.state
@@ -267,7 +282,8 @@ def report_unschedule(*, report: Report, actor: User) -> Report:
         report.go_live_at = None
         report.publish_problem = ""
         report.save(update_fields=["state", "go_live_at", "publish_problem"])
-        _log(report, actor, "Taken off the schedule", from_state)
+        report_event(report, actor, "Taken off the schedule", from_state, revision=report.approved_revision)
+        site_changed_on_commit()
     return report
 
 
@@ -276,18 +292,20 @@ def report_publish_now(*, report: Report, actor: User) -> Report:
     checked, through the same path as a scheduled one (so nothing half-ready is ever public)."""
     _require_editor(actor)
     with transaction.atomic():
-        report = _lock(report)
+        report = report_lock(report)
         now = timezone.now()
+        from_state = report.state
         if report.state == ReportState.APPROVED:
-            from_state = report.state
-            edition_prepare(report=report, actor=actor)
             press_release_draft(report=report)
             report.schedule()
-            _log(report, actor, "Publish now", from_state)
         elif report.state != ReportState.SCHEDULED:
             raise WorkflowError(f"The report is {report.get_state_display().lower()}: it cannot be published now")
+        edition = edition_prepare(report=report, actor=actor)
         report.go_live_at = now
-        report.save(update_fields=["state", "go_live_at"])
+        report.publication_requested_by = actor
+        report.save(update_fields=["state", "go_live_at", "publication_requested_by"])
+        report_event(report, actor, "Publish now", from_state, revision=edition.revision, edition_number=edition.number)
+        site_changed_on_commit()
         _enqueue_sweep_at(None)
     return report
 
@@ -342,7 +360,15 @@ def _publish_group(go_live_at: datetime.datetime, report_ids: list[int]) -> list
             search.index_report(report, edition.revision)
             report.inspection.status = report.inspection.Status.PUBLISHED
             report.inspection.save(update_fields=["status"])
-            _log(report, edition.created_by, "Published", from_state, reason=f"Edition {edition.number}")
+            report_event(
+                report,
+                report.publication_requested_by or edition.created_by,
+                "Published",
+                from_state,
+                revision=edition.revision,
+                edition_number=edition.number,
+            )
+        site_changed_on_commit()
         return locked
 
 
@@ -371,13 +397,15 @@ def _publish_corrections() -> int:
             report.last_updated_at = now
             report.save(update_fields=["last_updated_at"])
             search.index_report(report, edition.revision)
-            _log(
+            report_event(
                 report,
-                edition.created_by,
-                f"Correction published: edition {edition.number}",
-                report.state,
+                report.publication_requested_by or edition.created_by,
+                "Correction published",
+                revision=edition.revision,
+                edition_number=edition.number,
                 reason=edition.change_note,
             )
+            site_changed_on_commit()
             published += 1
     return published
 
@@ -405,11 +433,13 @@ def publication_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]
     }
 
 
-def edition_snapshot_judgments(edition: Edition) -> None:
-    """Copy the inspection's judgments as they are now onto ``edition``: what the public will see of
-    its grades once it goes live."""
+def edition_snapshot_record(edition: Edition) -> None:
+    """Copy the inspection's judgments and findings as they are now onto ``edition``: what its PDF and
+    page show, and what the public lists, data and API read once it goes live. Call in the transaction
+    that freezes the edition, under the report's row lock."""
     inspection_id = edition.report.inspection_id
     EditionJudgment.objects.filter(edition=edition).delete()
+    EditionFinding.objects.filter(edition=edition).delete()
     EditionJudgment.objects.bulk_create(
         EditionJudgment(
             edition=edition,
@@ -421,6 +451,26 @@ def edition_snapshot_judgments(edition: Edition) -> None:
         )
         for judgment in Judgment.objects.filter(inspection_id=inspection_id)
     )
+    findings = list(Finding.objects.filter(inspection_id=inspection_id).order_by("pk"))
+    # Causes first, so that each recommendation's copy can point at its cause's copy.
+    findings.sort(key=lambda finding: finding.cause_of_concern_id is not None)
+    copies: dict[int, EditionFinding] = {}
+    for finding in findings:
+        copies[finding.pk] = EditionFinding.objects.create(
+            edition=edition,
+            inspection_id=inspection_id,
+            finding=finding,
+            kind=finding.kind,
+            question_id=finding.question_id,
+            text=finding.text,
+            cause_of_concern=copies.get(finding.cause_of_concern_id) if finding.cause_of_concern_id else None,
+            accelerated=finding.accelerated,
+            raised_on=finding.raised_on,
+            deadline=finding.deadline,
+            status=finding.status,
+            follows_up_id=finding.follows_up_id,
+            order=finding.order,
+        )
 
 
 def editions_fill_html(*, limit: int = 20) -> int:
@@ -433,7 +483,7 @@ def editions_fill_html(*, limit: int = 20) -> int:
         "report__inspection__force", "report__inspection__programme", "report__inspection__lead_inspector", "revision"
     )
     for edition in missing[:limit]:
-        html = render_report_html(edition.report, edition.revision)
+        html = render_report_html(edition.report, edition.revision, record=edition)
         filled += Edition.objects.filter(pk=edition.pk, body_html="").update(
             glance_html=html.glance, body_html=html.body
         )
@@ -444,27 +494,41 @@ def editions_fill_html(*, limit: int = 20) -> int:
 
 
 def report_correct(*, report: Report, actor: User, change_note: str) -> Edition:
-    """Publish the report's latest revision as a new edition with a change note. The earlier editions
-    and their PDFs stay public in the history. The two-person rule holds: the editor publishing a
-    correction wrote none of the revisions since the last edition."""
+    """Publish the report's latest revision and its record as they stand as a new edition with a change
+    note; it goes live once its PDF is ready. The earlier editions and their PDFs stay public in the
+    history. Refused (``ValidationError``) when neither the text nor the record changed since the live
+    edition. The two-person rule holds: the editor publishing a correction changed none of its text or
+    record (``PermissionDenied`` saying so)."""
     _require_editor(actor)
     change_note = clean_text(change_note)
     if not change_note:
         raise ValidationError("Enter a change note saying what was corrected", code="change_note")
     with transaction.atomic():
-        report = _lock(report)
+        report = report_lock(report)
         if report.state != ReportState.PUBLISHED:
             raise WorkflowError("Only a published report is corrected")
         latest = report.latest_revision()
         live = report.editions.filter(published_at__isnull=False).order_by("-number").first()
-        if latest is None or (live is not None and live.revision_id == latest.pk):
-            raise ValidationError("Edit the report first: the latest revision is already published", code="no_change")
-        since = live.revision.number if live else 0
-        authors = set(report.revisions.filter(number__gt=since).values_list("author_id", flat=True))
-        if actor.pk in authors:
+        if latest is None or live is None:
+            raise WorkflowError("The report has no live edition to correct")
+        if live.revision_id == latest.pk and live.record_version == report.record_version:
+            raise ValidationError(
+                "Edit the report, its judgments or its findings first: what it says now is already published",
+                code="no_change",
+            )
+        if not permissions.can_approve_report(actor, report, authors_since(report, live)):
             raise PermissionDenied("You wrote part of this correction, so another editor must publish it")
         edition = edition_prepare(report=report, actor=actor, change_note=change_note)
-        _log(report, actor, f"Correction requested: edition {edition.number}", report.state, reason=change_note)
+        report.publication_requested_by = actor
+        report.save(update_fields=["publication_requested_by"])
+        report_event(
+            report,
+            actor,
+            "Correction requested",
+            revision=edition.revision,
+            edition_number=edition.number,
+            reason=change_note,
+        )
         _enqueue_sweep_at(None)
     return edition
 
@@ -476,7 +540,7 @@ def report_withdraw(*, report: Report, actor: User, reason: str) -> Report:
     if not reason:
         raise ValidationError("Enter the reason for withdrawing the report", code="reason")
     with transaction.atomic():
-        report = _lock(report)
+        report = report_lock(report)
         if not can_proceed(report.withdraw):
             raise WorkflowError(
                 f"The report is {report.get_state_display().lower()}: only a published report is withdrawn"
@@ -486,7 +550,17 @@ def report_withdraw(*, report: Report, actor: User, reason: str) -> Report:
         report.withdrawn_at = timezone.now()
         report.withdrawal_reason = reason
         report.save(update_fields=["state", "withdrawn_at", "withdrawal_reason"])
-        _log(report, actor, "Withdrawn", from_state, reason=reason)
+        live = report.editions.filter(published_at__isnull=False).order_by("-number").first()
+        report_event(
+            report,
+            actor,
+            "Withdrawn",
+            from_state,
+            revision=live.revision if live else None,
+            edition_number=live.number if live else None,
+            reason=reason,
+        )
+        site_changed_on_commit()
     return report
 
 
@@ -510,10 +584,17 @@ def report_headline(report: Report) -> str:
 
 
 def press_release_draft(*, report: Report) -> PressRelease:
-    """The report's press release, drafted from it if there is none yet (an editor then edits it)."""
+    """The report's press release, drafted from it (``press_release_proposal``) if there is none yet.
+    Called under the report's row lock (scheduling, "Publish now", an editor's save), so two callers
+    never both create one."""
     existing = PressRelease.objects.filter(report=report).first()
     if existing is not None:
         return existing
+    return PressRelease.objects.create(report=report, **press_release_proposal(report))
+
+
+def press_release_proposal(report: Report) -> dict[str, str]:
+    """The ``headline`` and ``body`` drafted from the report, for a press release not yet saved. Reads only."""
     revision = report.approved_revision or report.latest_revision()
     quote = revision.part("lead_quote") if revision else ""
     key_findings = revision.part("key_findings") if revision else ""
@@ -532,7 +613,7 @@ def press_release_draft(*, report: Report) -> PressRelease:
         )
         if part
     )
-    return PressRelease.objects.create(report=report, headline=headline, body=body)
+    return {"headline": headline, "body": body}
 
 
 def press_release_update(*, report: Report, actor: User, headline: str, body: str) -> PressRelease:
@@ -543,7 +624,9 @@ def press_release_update(*, report: Report, actor: User, headline: str, body: st
     if not body:
         raise ValidationError("Enter the text of the press release", code="body")
     with transaction.atomic():
+        report = report_lock(report)
         release = press_release_draft(report=report)
+        before = {"headline": release.headline, "body": release.body}
         release.headline, release.body, release.updated_by, release.updated_at = (
             headline[:250],
             body,
@@ -551,7 +634,17 @@ def press_release_update(*, report: Report, actor: User, headline: str, body: st
             timezone.now(),
         )
         release.save()
-        _log(report, actor, "Press release edited", report.state)
+        event_record(
+            inspection=report.inspection,
+            report=report,
+            actor=actor,
+            action="Press release edited",
+            revision=report.approved_revision,
+            subject="Press release",
+            changes=field_changes(before, {"headline": release.headline, "body": release.body}),
+        )
+        if report.first_published_at is not None:
+            site_changed_on_commit()
     return release
 
 
@@ -561,7 +654,7 @@ def pcc_response_record(*, report: Report, actor: User, url: str = "", file: obj
     if not url and file is None:
         raise ValidationError("Enter the link to the response or choose its file", code="empty")
     with transaction.atomic():
-        report = _lock(report)
+        report = report_lock(report)
         if report.first_published_at is None:
             raise WorkflowError("The response is recorded once the report is published")
         if url:
@@ -571,5 +664,6 @@ def pcc_response_record(*, report: Report, actor: User, url: str = "", file: obj
         report.pcc_response_recorded_at = timezone.now()
         report.save()
         late = timezone.localdate() > report.pcc_response_due  # type: ignore[operator]
-        _log(report, actor, "PCC response recorded" + (" (late)" if late else ""), report.state)
+        report_event(report, actor, "PCC response recorded" + (" (late)" if late else ""))
+        site_changed_on_commit()
     return report

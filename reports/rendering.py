@@ -42,7 +42,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from inspections.models import Finding, Judgment
 from reports.markup import render as render_markup
-from reports.models import Report, Revision
+from reports.models import Edition, EditionJudgment, Report, Revision
 from reports.selectors import report_parts
 
 #: The PDF's language, in the catalogue's /Lang and the document's ``lang``.
@@ -110,6 +110,7 @@ def report_document(
     edition: int = 1,
     published_on: datetime.date | None = None,
     change_note: str = "",
+    record: Edition | None = None,
 ) -> dict[str, Any]:
     """The template context shared by the public HTML page and the PDF.
 
@@ -123,6 +124,9 @@ def report_document(
     recommendations and their deadlines), ``recommendations`` (those that answer no cause of
     concern), ``has_findings``, ``edition_number``, ``published_on`` (None for a PDF made before its date
     is known: the cover then says it is not yet published) and ``change_note``.
+
+    The judgments and findings are ``record``'s copy (an edition's, taken when it was frozen), or,
+    without one, the inspection's working record (a draft's preview).
 
     Every part is ``reports.markup.render`` of ``revision.part(key)``, with its headings moved one
     level down (the report's own heading for the part is the ``h2``) and, in a section, an opening
@@ -138,7 +142,12 @@ def report_document(
     lead = inspection.lead_inspector
     lead_name = lead.get_full_name() if lead is not None else ""
 
-    judgments = list(inspection.judgments.select_related("grade", "pillar", "question"))
+    working = record is None
+    judgments = list(
+        (inspection.judgments.all() if working else record.judgments.all()).select_related(  # type: ignore[union-attr]
+            "grade", "pillar", "question"
+        )
+    )
     pillar_judgments = sorted(
         ((j.pillar, j) for j in judgments if j.pillar is not None), key=lambda pair: (pair[0].order, pair[0].name)
     )
@@ -171,7 +180,11 @@ def report_document(
         question = questions[item.question_id]
         sections.append(part(item.key, item.title, item.key, question.text))
 
-    findings = list(inspection.findings.prefetch_related("recommendations").order_by("kind", "order", "pk"))
+    findings = list(
+        (inspection.findings.all() if working else record.findings.all())  # type: ignore[union-attr]
+        .prefetch_related("recommendations")
+        .order_by("kind", "order", "pk")
+    )
     causes = [
         CauseItem(
             cause.text,
@@ -218,7 +231,7 @@ def report_document(
     }
 
 
-def _grade(judgment: Judgment | None) -> str:
+def _grade(judgment: Judgment | EditionJudgment | None) -> str:
     if judgment is None or judgment.grade is None:
         return NOT_GRADED
     return judgment.grade.label
@@ -345,12 +358,12 @@ class RenderedHtml:
     body: str
 
 
-def render_report_html(report: Report, revision: Revision) -> RenderedHtml:
+def render_report_html(report: Report, revision: Revision, *, record: Edition | None = None) -> RenderedHtml:
     """Render ``revision`` of ``report`` as the HTML of its public page, from the same content and
     ``report_body.html`` include as its PDF. Stored on the edition when it renders, so that a published
     page is the edition's own (later edits to judgments do not change it) and is served without
     rendering Markdown again. Reads only."""
-    context = report_document(report, revision)
+    context = report_document(report, revision, record=record)
     return RenderedHtml(
         glance=render_to_string(GLANCE_TEMPLATE, context),
         body=render_to_string(BODY_TEMPLATE, context),
@@ -364,6 +377,7 @@ def render_report_pdf(
     edition: int = 1,
     published_on: datetime.date | None = None,
     change_note: str = "",
+    record: Edition | None = None,
 ) -> RenderedPdf:
     """Render ``revision`` of ``report`` as a tagged PDF/UA-1 document (A4, cover, contents, body).
 
@@ -373,7 +387,9 @@ def render_report_pdf(
     ``PdfRenderError`` if WeasyPrint fails (including a refused fetch).
     """
     started = time.perf_counter()
-    context = report_document(report, revision, edition=edition, published_on=published_on, change_note=change_note)
+    context = report_document(
+        report, revision, edition=edition, published_on=published_on, change_note=change_note, record=record
+    )
     markup = render_to_string(TEMPLATE, context)
     fetcher = StaticFilesFetcher()
     try:

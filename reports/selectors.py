@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts import permissions
@@ -15,9 +15,11 @@ from inspections.selectors import earlier_findings_without_outcome
 from reports.models import (
     FIXED_PARTS,
     Edition,
+    EditionFinding,
     EditionJudgment,
     FactCheckPoint,
     Report,
+    ReportEvent,
     ReportState,
     ReviewComment,
     Revision,
@@ -59,15 +61,27 @@ def report_part_keys(report: Report) -> set[str]:
 
 
 def report_authors(report: Report, *, up_to: int | None = None) -> set[int]:
-    """Ids of everyone who wrote a revision of the report (up to revision ``up_to``)."""
+    """Ids of everyone who wrote a revision of the report (up to revision ``up_to``) or changed its
+    inspection's record: those the two-person rule keeps from approving it."""
     revisions = report.revisions.all()
     if up_to is not None:
         revisions = revisions.filter(number__lte=up_to)
-    return set(revisions.values_list("author_id", flat=True))
+    record = ReportEvent.objects.filter(inspection_id=report.inspection_id, record_change=True, actor__isnull=False)
+    return set(revisions.values_list("author_id", flat=True)) | set(record.values_list("actor_id", flat=True))
 
 
-def submission_problems(report: Report) -> list[Check]:
-    """What stands between the report and review, as a list the inspector can act on."""
+def authors_since(report: Report, edition: Edition) -> set[int]:
+    """Ids of everyone who changed the report's text or record since ``edition`` was frozen: the
+    authors of a correction, whom the two-person rule keeps from publishing it."""
+    revisions = report.revisions.filter(number__gt=edition.revision.number)
+    record = ReportEvent.objects.filter(
+        inspection_id=report.inspection_id, record_change=True, actor__isnull=False, at__gt=edition.created_at
+    )
+    return set(revisions.values_list("author_id", flat=True)) | set(record.values_list("actor_id", flat=True))
+
+
+def judgment_problems(report: Report) -> list[Check]:
+    """Each graded question and each pillar without a graded judgment."""
     inspection = report.inspection
     programme = inspection.programme
     problems: list[Check] = []
@@ -83,6 +97,13 @@ def submission_problems(report: Report) -> list[Check]:
         judgment = pillar_judgments.get(pillar.pk)
         if judgment is None or judgment.grade_id is None:
             problems.append(Check("judgment", f"Record the overall judgment for {pillar.name}"))
+    return problems
+
+
+def submission_problems(report: Report) -> list[Check]:
+    """What stands between the report and review, as a list the inspector can act on."""
+    inspection = report.inspection
+    problems = judgment_problems(report)
     causes = inspection.findings.filter(kind=Finding.Kind.CAUSE_OF_CONCERN)
     for cause in causes.annotate(
         has_recommendation=Exists(Finding.objects.filter(cause_of_concern=OuterRef("pk")))
@@ -117,15 +138,13 @@ def submission_problems(report: Report) -> list[Check]:
             problems.append(
                 Check("text", f"Write the {part.title.lower() if not part.question_id else 'section ' + part.title}")
             )
-    signed_off = report.judgments_signed_off_at
-    last_change = inspection.judgments.order_by("-updated_at").values_list("updated_at", flat=True).first()
-    if signed_off is None:
+    if report.judgments_signed_off_at is None:
         problems.append(Check("sign_off", "The lead inspector has not signed off the judgments yet", blocking=False))
-    elif last_change is not None and last_change > signed_off:
+    elif not report.sign_off_is_current:
         problems.append(
             Check(
                 "sign_off",
-                "The judgments changed after the lead inspector signed them off: ask for sign-off again",
+                "The judgments or findings changed after the lead inspector signed them off: ask for sign-off again",
                 blocking=False,
             )
         )
@@ -182,10 +201,14 @@ def fact_check_points_waiting_for(user: User) -> QuerySet[FactCheckPoint]:
 
 
 def sign_offs_waiting_for(user: User) -> QuerySet[Report]:
+    """For a lead inspector: reports before approval whose judgments they have not signed off, or whose
+    record changed since they did (a stale sign-off)."""
     return reports_for_workspace().filter(
+        Q(judgments_signed_off_at__isnull=True)
+        | Q(signed_off_record_version__isnull=True)
+        | ~Q(signed_off_record_version=F("record_version")),
         inspection__lead_inspector=user,
         state__in=(ReportState.DRAFT, ReportState.CHANGES_REQUESTED, ReportState.IN_REVIEW),
-        judgments_signed_off_at__isnull=True,
     )
 
 
@@ -279,6 +302,13 @@ def current_editions(*, now: datetime.datetime | None = None) -> QuerySet[Editio
     now = now or timezone.now()
     newer = Edition.objects.filter(report=OuterRef("report"), published_at__lte=now, number__gt=OuterRef("number"))
     return Edition.objects.filter(published(now, through="report__"), published_at__lte=now).exclude(Exists(newer))
+
+
+def published_findings(*, now: datetime.datetime | None = None) -> QuerySet[EditionFinding]:
+    """The findings the public sees: those of each published report's current edition, as it published
+    them. Same fields as ``Finding``; ``finding`` is the working finding, whose recommendation status and
+    dated updates stay live."""
+    return EditionFinding.objects.filter(edition__in=current_editions(now=now))
 
 
 def published_judgments(*, now: datetime.datetime | None = None) -> QuerySet[EditionJudgment]:

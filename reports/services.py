@@ -22,18 +22,25 @@ from django_fsm import can_proceed
 
 from accounts import permissions
 from inspections.models import Inspection
+from reports.audit import report_event
+from reports.errors import WorkflowError
 from reports.models import (
     FactCheck,
     FactCheckPoint,
     Report,
-    ReportEvent,
     ReportState,
     ReviewComment,
     ReviewMark,
     Revision,
     Section,
 )
-from reports.selectors import approval_problems, report_authors, report_part_keys, submission_problems
+from reports.selectors import (
+    approval_problems,
+    judgment_problems,
+    report_authors,
+    report_part_keys,
+    submission_problems,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -42,10 +49,6 @@ if TYPE_CHECKING:
 #: whole book is refused with a message rather than stored.
 MAX_PART_CHARACTERS = 100_000
 FACT_CHECK_WORKING_DAYS = 10
-
-
-class WorkflowError(Exception):
-    """The report's state does not allow this action (someone else may have moved it on)."""
 
 
 @dataclass
@@ -81,25 +84,13 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def _lock(report: Report) -> Report:
+def report_lock(report: Report) -> Report:
+    """The report re-read under a row lock (with its inspection, force and programme): call inside the
+    transaction that changes it, so that state checks and writes see no one else's change between."""
     return (
         Report.objects.select_for_update()
         .select_related("inspection__programme", "inspection__force")
         .get(pk=report.pk)
-    )
-
-
-def _log(
-    report: Report, actor: User, action: str, from_state: str, *, revision: Revision | None = None, reason: str = ""
-) -> ReportEvent:
-    return ReportEvent.objects.create(
-        report=report,
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        to_state=report.state,
-        revision=revision,
-        reason=reason,
     )
 
 
@@ -121,14 +112,21 @@ def _new_revision(
         report=report, number=number, author=actor, based_on=based_on, changed_parts=changed, note=note, content=content
     )
     report.version = number
-    if report.state == ReportState.APPROVED:
-        # Approval binds to one revision: any later edit sends the report back to review.
-        from_state = report.state
-        report.reopen_for_review()
-        report.approved_revision = None
-        report.save(update_fields=["state", "approved_revision"])
-        _log(report, actor, "Edited after approval: back to review", from_state, revision=revision)
+    report_event(report, actor, note or "Text saved", revision=revision, reason=", ".join(changed))
+    report_approval_lapse(report=report, actor=actor, revision=revision)
     return revision
+
+
+def report_approval_lapse(*, report: Report, actor: User, revision: Revision | None) -> None:
+    """An approved report whose text or record changed goes back to review: approval binds to one
+    revision and one record. The caller holds the row lock and records the change itself."""
+    if report.state != ReportState.APPROVED:
+        return
+    from_state = report.state
+    report.reopen_for_review()
+    report.approved_revision = None
+    report.save(update_fields=["state", "approved_revision"])
+    report_event(report, actor, "Changed after approval: back to review", from_state, revision=revision)
 
 
 def report_save_part(*, report: Report, actor: User, part: str, text: str, based_on: int) -> Revision | None:
@@ -145,7 +143,7 @@ def report_save_part(*, report: Report, actor: User, part: str, text: str, based
     if len(text) > MAX_PART_CHARACTERS:
         raise ValidationError(f"The text must be {MAX_PART_CHARACTERS:,} characters or fewer", code="too_long")
     with transaction.atomic():
-        report = _lock(report)
+        report = report_lock(report)
         if part not in report_part_keys(report):
             raise ValidationError("Select a part of this report", code="unknown_part")
         if not report.is_editable:
@@ -170,7 +168,7 @@ def report_restore_revision(*, report: Report, actor: User, number: int) -> Revi
     if not permissions.can_edit_report(actor, report):
         raise PermissionDenied("You cannot edit this report")
     with transaction.atomic():
-        report = _lock(report)
+        report = report_lock(report)
         if not report.is_editable:
             raise WorkflowError(f"The report is {report.get_state_display().lower()}: it can no longer be edited")
         old = report.revisions.filter(number=number).first()
@@ -200,7 +198,7 @@ def report_submit_for_review(*, report: Report, actor: User) -> Report:
     if not permissions.can_submit_report(actor, report):
         raise PermissionDenied("Only the inspection's team can submit its report")
     with transaction.atomic():
-        report = _lock(report)
+        report = report_lock(report)
         if not can_proceed(report.submit_for_review):
             raise WorkflowError(f"The report is {report.get_state_display().lower()}: it cannot be submitted")
         problems = [check.message for check in submission_problems(report) if check.blocking]
@@ -209,7 +207,7 @@ def report_submit_for_review(*, report: Report, actor: User) -> Report:
         from_state = report.state
         report.submit_for_review()
         report.save(update_fields=["state", "updated_at"])
-        _log(report, actor, "Submitted for review", from_state, revision=report.latest_revision())
+        report_event(report, actor, "Submitted for review", from_state, revision=report.latest_revision())
     return report
 
 
@@ -221,14 +219,14 @@ def report_request_changes(*, report: Report, actor: User, reason: str) -> Repor
     if not reason:
         raise ValidationError("Enter what needs to change", code="reason_required")
     with transaction.atomic():
-        report = _lock(report)
+        report = report_lock(report)
         if not can_proceed(report.request_changes):
             raise WorkflowError(f"The report is {report.get_state_display().lower()}: changes cannot be requested")
         from_state = report.state
         report.request_changes()
         report.save(update_fields=["state", "updated_at"])
         revision = report.latest_revision()
-        _log(report, actor, "Changes requested", from_state, revision=revision, reason=reason)
+        report_event(report, actor, "Changes requested", from_state, revision=revision, reason=reason)
         if revision is not None:
             review_mark(report=report, reviewer=actor, revision=revision)
     return report
@@ -243,7 +241,7 @@ def report_approve(*, report: Report, actor: User, revision_number: int) -> Repo
     if not permissions.can_review_report(actor, report):
         raise PermissionDenied("Only editors approve reports")
     with transaction.atomic():
-        report = _lock(report)
+        report = report_lock(report)
         if report.version != revision_number:
             raise WorkflowError("The report has changed since you reviewed it: review the latest revision")
         revision = report.revisions.get(number=revision_number)
@@ -258,7 +256,7 @@ def report_approve(*, report: Report, actor: User, revision_number: int) -> Repo
         report.approve()
         report.approved_revision = revision
         report.save(update_fields=["state", "approved_revision", "updated_at"])
-        _log(report, actor, "Approved", from_state, revision=revision)
+        report_event(report, actor, "Approved", from_state, revision=revision)
         review_mark(report=report, reviewer=actor, revision=revision)
         # Render the approved revision's PDF now, in the background, so that it is ready and checked
         # long before any go-live moment.
@@ -269,17 +267,24 @@ def report_approve(*, report: Report, actor: User, revision_number: int) -> Repo
 
 
 def report_sign_off_judgments(*, report: Report, actor: User) -> Report:
-    """The lead inspector signs off the inspection's judgments as they stand now."""
+    """The lead inspector signs off the inspection's judgments and findings as they stand now.
+
+    Refused with ``ValidationError`` while a graded question or a pillar has no graded judgment. The
+    sign-off holds for this record version: any later change to the record makes it stale."""
     if not permissions.can_sign_off_judgments(actor, report):
         raise PermissionDenied("Only the inspection's lead inspector signs off its judgments")
     with transaction.atomic():
-        report = _lock(report)
+        report = report_lock(report)
         if not report.is_editable:
             raise WorkflowError(f"The report is {report.get_state_display().lower()}: its judgments are settled")
+        missing = [check.message for check in judgment_problems(report)]
+        if missing:
+            raise ValidationError(missing, code="judgments_incomplete")
         report.judgments_signed_off_by = actor
         report.judgments_signed_off_at = timezone.now()
-        report.save(update_fields=["judgments_signed_off_by", "judgments_signed_off_at"])
-        _log(report, actor, "Judgments signed off", report.state, revision=report.latest_revision())
+        report.signed_off_record_version = report.record_version
+        report.save(update_fields=["judgments_signed_off_by", "judgments_signed_off_at", "signed_off_record_version"])
+        report_event(report, actor, "Judgments signed off", report.state, revision=report.latest_revision())
     return report
 
 
@@ -329,7 +334,7 @@ def comment_set_resolved(*, comment: ReviewComment, actor: User, resolved: bool)
         comment.resolved_at = timezone.now() if resolved else None
         comment.resolved_by = actor if resolved else None
         comment.save(update_fields=["resolved_at", "resolved_by"])
-        _log(
+        report_event(
             report,
             actor,
             "Comment resolved" if resolved else "Comment reopened",
@@ -366,7 +371,7 @@ def fact_check_issue(
     if not 1 <= working_days <= 30:
         raise ValidationError("The link must last between 1 and 30 working days", code="days")
     with transaction.atomic():
-        report = _lock(report)
+        report = report_lock(report)
         revision = report.latest_revision()
         if revision is None:
             raise WorkflowError("Write the report before asking the force to check it")
@@ -382,7 +387,7 @@ def fact_check_issue(
             issued_by=actor,
             expires_at=add_working_days(timezone.now(), working_days),
         )
-        _log(
+        report_event(
             report, actor, "Fact-check link issued", report.state, revision=revision, reason=f"To {check.liaison_name}"
         )
     return check, token
@@ -396,7 +401,7 @@ def fact_check_revoke(*, fact_check: FactCheck, actor: User) -> FactCheck:
             revoked_at=timezone.now(), revoked_by=actor
         )
         if updated:
-            _log(
+            report_event(
                 fact_check.report,
                 actor,
                 "Fact-check link revoked",
@@ -432,12 +437,11 @@ def fact_check_point_raise(*, fact_check: FactCheck, part: str, text: str) -> Fa
         raise ValidationError("Select a part of the report", code="unknown_part")
     with transaction.atomic():
         point = FactCheckPoint.objects.create(fact_check=fact_check, part=part, text=text)
-        ReportEvent.objects.create(
-            report=fact_check.report,
-            actor=fact_check.issued_by,
-            action=f"Fact-check point raised by {fact_check.liaison_name}",
-            from_state=fact_check.report.state,
-            to_state=fact_check.report.state,
+        report_event(
+            fact_check.report,
+            None,
+            "Fact-check point raised",
+            fact_check=fact_check,
             revision=fact_check.revision,
             reason=text[:500],
         )
@@ -461,5 +465,7 @@ def fact_check_point_decide(*, point: FactCheckPoint, actor: User, decision: str
         point.decided_by = actor
         point.decided_at = timezone.now()
         point.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
-        _log(report, actor, f"Fact-check point {point.get_decision_display().lower()}", report.state, reason=reason)
+        report_event(
+            report, actor, f"Fact-check point {point.get_decision_display().lower()}", report.state, reason=reason
+        )
     return point

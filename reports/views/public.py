@@ -114,7 +114,7 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
     if current.body_html:
         html = RenderedHtml(glance=current.glance_html, body=current.body_html)
     else:  # not rendered yet (its PDF is still to come): render the same content now
-        html = render_report_html(report, current.revision)
+        html = render_report_html(report, current.revision, record=current)
     return render(
         request,
         "reports/public/report.html",

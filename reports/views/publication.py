@@ -18,7 +18,7 @@ from accounts import permissions
 from inspections.models import Programme
 from reports import publication
 from reports.forms import ChangeNoteForm, GoLiveForm, PccResponseForm, PressReleaseForm, WithdrawForm
-from reports.models import Edition, Report, ReportState
+from reports.models import Edition, PressRelease, Report, ReportState
 from reports.services import WorkflowError
 from reports.views.workspace import actor, get_report, validation_messages, workspace_view
 
@@ -115,7 +115,12 @@ def publication_page(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 def press_release_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report(pk)
-    release = publication.press_release_draft(report=report) if report.state != ReportState.DRAFT else None
+    # Opening the page writes nothing: a release not saved yet is shown as it would be drafted.
+    release = None
+    if report.state != ReportState.DRAFT:
+        release = PressRelease.objects.filter(report=report).first() or PressRelease(
+            report=report, **publication.press_release_proposal(report)
+        )
     may_edit = permissions.is_editor(request.user) and release is not None
     status = HTTPStatus.OK
     if request.method == "POST":

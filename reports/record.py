@@ -1,0 +1,423 @@
+"""Every change to an inspection's record: judgments, findings of every kind, and what became of the
+force's earlier findings. The one place their lifecycle lives, called by every door (workspace, admin,
+commands, the demo loader, any later API).
+
+The rule: the record changes only while its report is editable (no report yet, draft, in review,
+changes requested, approved, or published), by someone who may change the inspection. Each change,
+in one transaction under the report's row lock:
+
+- moves the report's ``record_version`` on, which makes the lead inspector's sign-off stale;
+- sends an approved report back to review (approval binds to one revision and one record);
+- leaves an audit event naming the actor, the record and each field's before and after.
+
+A published report's record may change only to prepare a correction: the public reads the live
+edition's copy (``EditionJudgment``, ``EditionFinding``), so nothing public moves until the
+correction goes live. Scheduled and withdrawn reports' records are frozen.
+
+A recommendation's status is the exception: it moves after publication, through dated updates
+(``recommendation_update_add``), each audited, and public at once.
+
+Errors: ``PermissionDenied`` (not allowed), ``WorkflowError`` (the report is frozen),
+``ValidationError`` (bad input); nothing is written when one is raised.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts import permissions
+from inspections.models import (
+    Finding,
+    FindingOutcome,
+    Grade,
+    Inspection,
+    Judgment,
+    Pillar,
+    Question,
+    RecommendationUpdate,
+)
+from inspectorate.site_version import site_changed_on_commit
+from reports.audit import event_record, field_changes
+from reports.errors import WorkflowError
+from reports.models import Report, ReportState
+from reports.services import clean_text, report_approval_lapse, report_lock
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+#: A record row as the record services change it.
+RecordItem = Judgment | Finding | FindingOutcome
+
+#: The fields of each kind of record row that the audit trail follows. A recommendation's ``status``
+#: is not among them: it moves through ``recommendation_update_add``.
+TRACKED_FIELDS: dict[type, tuple[str, ...]] = {
+    Judgment: ("pillar", "question", "grade", "narrative"),
+    Finding: (
+        "kind",
+        "question",
+        "text",
+        "cause_of_concern",
+        "accelerated",
+        "raised_on",
+        "deadline",
+        "follows_up",
+        "order",
+    ),
+    FindingOutcome: ("finding", "outcome", "note"),
+}
+
+
+def _tracked_fields(item: RecordItem) -> tuple[str, ...]:
+    for model, fields in TRACKED_FIELDS.items():
+        if isinstance(item, model):
+            return fields
+    raise TypeError(f"{type(item).__name__} is not part of an inspection's record")
+
+
+def _values(item: RecordItem) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in _tracked_fields(item)}
+
+
+def item_title(item: RecordItem) -> str:
+    """How the trail and the review name a record row: "Judgment: 2. Vulnerability"."""
+    if isinstance(item, Judgment):
+        subject = item.pillar.name + " overall" if item.pillar is not None else str(item.question)
+        return f"Judgment: {subject}"
+    if isinstance(item, Finding):
+        text = item.text if len(item.text) <= 80 else item.text[:77] + "..."
+        return f"{item.get_kind_display()}: {text}"
+    return f"Earlier finding: {item.finding}"
+
+
+def _item_kind(item: RecordItem) -> str:
+    if isinstance(item, Judgment):
+        return "Judgment"
+    if isinstance(item, Finding):
+        return str(item.get_kind_display())
+    return "Outcome of an earlier finding"
+
+
+def _frozen_message(report: Report) -> str:
+    if report.state == ReportState.SCHEDULED:
+        return "The report is scheduled: take it off the schedule before changing its judgments or findings"
+    return f"The report is {report.get_state_display().lower()}: its judgments and findings can no longer change"
+
+
+@dataclass
+class RecordLock:
+    """The inspection whose record is changing and its report (locked), if it has one."""
+
+    inspection: Inspection
+    report: Report | None
+
+
+def record_lock(*, inspection: Inspection, actor: User) -> RecordLock:
+    """Check that ``actor`` may change ``inspection``'s record now, and lock its report's row (or the
+    inspection's, before there is a report). Call inside the transaction that makes the change."""
+    if not permissions.can_change_inspection(actor, inspection):
+        raise PermissionDenied("You are not on this inspection's team")
+    report = Report.objects.filter(inspection_id=inspection.pk).first()
+    if report is None:
+        inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        return RecordLock(inspection=inspection, report=None)
+    report = report_lock(report)
+    if not report.is_editable:
+        raise WorkflowError(_frozen_message(report))
+    return RecordLock(inspection=report.inspection, report=report)
+
+
+def _record_changed(
+    lock: RecordLock, *, actor: User, action: str, subject: str, changes: dict[str, list[Any]], reason: str = ""
+) -> None:
+    """After a change: move the record version on, lapse an approval, and audit it."""
+    report = lock.report
+    if report is None:
+        event_record(
+            inspection=lock.inspection,
+            report=None,
+            actor=actor,
+            action=action,
+            subject=subject,
+            changes=changes,
+            record_change=True,
+            reason=reason,
+        )
+        return
+    report.record_version += 1
+    Report.objects.filter(pk=report.pk).update(record_version=report.record_version)
+    revision = report.latest_revision()
+    event_record(
+        inspection=lock.inspection,
+        report=report,
+        actor=actor,
+        action=action,
+        revision=revision,
+        subject=subject,
+        changes=changes,
+        record_change=True,
+        reason=reason,
+    )
+    report_approval_lapse(report=report, actor=actor, revision=revision)
+
+
+def record_item_save(*, item: RecordItem, actor: User) -> RecordItem:
+    """Save a new or changed judgment, finding or outcome of an inspection's record.
+
+    Validates the row (``full_clean``), and writes and audits it only if a tracked field changed.
+    Returns the row. Raises ``PermissionDenied``, ``WorkflowError`` or ``ValidationError``.
+    """
+    with transaction.atomic():
+        lock = record_lock(inspection=item.inspection, actor=actor)
+        item.inspection = lock.inspection
+        before = _values(type(item).objects.get(pk=item.pk)) if item.pk else {}
+        if isinstance(item, Judgment):
+            item.narrative = clean_text(item.narrative)
+        elif isinstance(item, Finding):
+            item.text = clean_text(item.text)
+        elif isinstance(item, FindingOutcome):
+            item.note = clean_text(item.note)
+        item.full_clean()
+        after = _values(item)
+        changes = field_changes(before, after)
+        if item.pk and not changes:
+            return item
+        if isinstance(item, FindingOutcome):
+            item.recorded_by = actor
+        added = item.pk is None
+        item.save()
+        _record_changed(
+            lock,
+            actor=actor,
+            action=f"{_item_kind(item)} {'added' if added else 'changed'}",
+            subject=item_title(item),
+            changes=changes,
+        )
+    return item
+
+
+def record_item_delete(*, item: RecordItem, actor: User) -> None:
+    """Remove a judgment, finding or outcome from an inspection's record (a cause of concern takes
+    its recommendations with it). Raises ``PermissionDenied`` or ``WorkflowError``."""
+    with transaction.atomic():
+        lock = record_lock(inspection=item.inspection, actor=actor)
+        subject = item_title(item)
+        changes = field_changes(_values(item), {})
+        carried = ""
+        if isinstance(item, Finding) and item.kind == Finding.Kind.CAUSE_OF_CONCERN:
+            count = item.recommendations.count()  # type: ignore[attr-defined]
+            carried = f"With its {count} recommendation{'s' if count != 1 else ''}" if count else ""
+        type(item).objects.filter(pk=item.pk).delete()
+        _record_changed(
+            lock,
+            actor=actor,
+            action=f"{_item_kind(item)} removed",
+            subject=subject,
+            changes=changes,
+            reason=carried,
+        )
+
+
+# --- The workspace's forms ------------------------------------------------------------------------
+
+
+def judgment_record(
+    *,
+    inspection: Inspection,
+    actor: User,
+    grade: Grade | None,
+    narrative: str,
+    question: Question | None = None,
+    pillar: Pillar | None = None,
+) -> Judgment:
+    """Record (or change) the judgment for one question or for a pillar overall."""
+    judgment = Judgment.objects.filter(inspection=inspection, question=question, pillar=pillar).first() or Judgment(
+        inspection=inspection, question=question, pillar=pillar
+    )
+    judgment.grade = grade
+    judgment.narrative = narrative
+    result = record_item_save(item=judgment, actor=actor)
+    assert isinstance(result, Judgment)
+    return result
+
+
+@dataclass(frozen=True)
+class JudgmentInput:
+    """One judgment as a form gives it."""
+
+    grade: Grade | None
+    narrative: str
+    question: Question | None = None
+    pillar: Pillar | None = None
+
+
+def judgments_record(*, inspection: Inspection, actor: User, judgments: Sequence[JudgmentInput]) -> list[Judgment]:
+    """Record several judgments at once, all or none (a page's whole form)."""
+    with transaction.atomic():
+        return [
+            judgment_record(
+                inspection=inspection,
+                actor=actor,
+                grade=item.grade,
+                narrative=item.narrative,
+                question=item.question,
+                pillar=item.pillar,
+            )
+            for item in judgments
+        ]
+
+
+def finding_add(*, inspection: Inspection, actor: User, kind: str, text: str, question: Question | None) -> Finding:
+    """Record an area for improvement or notable practice. Causes of concern go through
+    ``cause_of_concern_create``, which insists on a recommendation."""
+    if kind not in (Finding.Kind.AREA_FOR_IMPROVEMENT, Finding.Kind.NOTABLE_PRACTICE):
+        raise ValidationError("Select area for improvement or notable practice")
+    with transaction.atomic():
+        order = inspection.findings.filter(kind=kind).count() + 1
+        finding = Finding(inspection=inspection, kind=kind, text=text, question=question, order=order)
+        result = record_item_save(item=finding, actor=actor)
+    assert isinstance(result, Finding)
+    return result
+
+
+@dataclass(frozen=True)
+class RecommendationInput:
+    text: str
+    deadline: datetime.date | None = None
+
+
+def cause_of_concern_create(
+    *,
+    inspection: Inspection,
+    actor: User,
+    text: str,
+    recommendations: Sequence[RecommendationInput],
+    question: Question | None = None,
+    accelerated: bool = False,
+    raised_on: datetime.date | None = None,
+) -> Finding:
+    """Record a cause of concern together with its recommendations, in one transaction.
+
+    Raises ``ValidationError`` if there is no recommendation or a field is invalid; nothing is saved then.
+    """
+    wanted = [r for r in recommendations if r.text.strip()]
+    if not wanted:
+        raise ValidationError("A cause of concern needs at least one recommendation")
+    with transaction.atomic():
+        order = inspection.findings.filter(kind=Finding.Kind.CAUSE_OF_CONCERN).count() + 1
+        cause = Finding(
+            inspection=inspection,
+            kind=Finding.Kind.CAUSE_OF_CONCERN,
+            question=question,
+            text=text,
+            accelerated=accelerated,
+            raised_on=raised_on,
+            order=order,
+        )
+        record_item_save(item=cause, actor=actor)
+        for number, item in enumerate(wanted, start=1):
+            recommendation = Finding(
+                inspection=inspection,
+                kind=Finding.Kind.RECOMMENDATION,
+                question=question,
+                text=item.text,
+                deadline=item.deadline,
+                cause_of_concern=cause,
+                status=Finding.RecommendationStatus.AWAITING_REVIEW,
+                order=number,
+            )
+            record_item_save(item=recommendation, actor=actor)
+    return cause
+
+
+def finding_outcome_record(
+    *, inspection: Inspection, finding: Finding, actor: User, outcome: str, note: str = ""
+) -> FindingOutcome:
+    """Record (or change) what ``inspection`` says became of an earlier ``finding``."""
+    record = FindingOutcome.objects.filter(inspection=inspection, finding=finding).first() or FindingOutcome(
+        inspection=inspection, finding=finding
+    )
+    record.outcome = outcome
+    record.note = note
+    result = record_item_save(item=record, actor=actor)
+    assert isinstance(result, FindingOutcome)
+    return result
+
+
+@dataclass(frozen=True)
+class OutcomeInput:
+    finding: Finding
+    outcome: str
+    note: str = ""
+
+
+def finding_outcomes_record(
+    *, inspection: Inspection, actor: User, outcomes: Sequence[OutcomeInput]
+) -> list[FindingOutcome]:
+    """Record what became of several earlier findings at once, all or none."""
+    with transaction.atomic():
+        return [
+            finding_outcome_record(
+                inspection=inspection, finding=item.finding, actor=actor, outcome=item.outcome, note=item.note
+            )
+            for item in outcomes
+        ]
+
+
+# --- Recommendations after publication ---------------------------------------------------------------
+
+
+def recommendation_update_add(
+    *,
+    recommendation: Finding,
+    actor: User,
+    status: str,
+    comment: str,
+    recorded_on: datetime.date | None = None,
+) -> RecommendationUpdate:
+    """A dated comment on a recommendation's progress, moving its status. Allowed in any state of its
+    report (recommendations are followed long after publication), by editors and by those who may
+    change the inspection; public at once where the report is. Audited."""
+    if recommendation.kind != Finding.Kind.RECOMMENDATION:
+        raise ValidationError("Select a recommendation")
+    if not (permissions.is_editor(actor) or permissions.can_change_inspection(actor, recommendation.inspection)):
+        raise PermissionDenied("Only editors and the inspection's team record a recommendation's progress")
+    if status not in Finding.RecommendationStatus.values:
+        raise ValidationError("Select the recommendation's status")
+    comment = clean_text(comment)
+    if not comment:
+        raise ValidationError("Enter a comment on the recommendation's progress")
+    with transaction.atomic():
+        recommendation = Finding.objects.select_for_update().get(pk=recommendation.pk)
+        update = RecommendationUpdate(
+            recommendation=recommendation,
+            status=status,
+            comment=comment,
+            recorded_on=recorded_on or datetime.date.today(),
+            author=actor,
+        )
+        update.full_clean()
+        update.save()
+        before = recommendation.status
+        latest = recommendation.updates.order_by("-recorded_on", "-pk").first()
+        if latest is not None and latest.status != recommendation.status:
+            recommendation.status = latest.status
+            Finding.objects.filter(pk=recommendation.pk).update(status=latest.status)
+        report = Report.objects.filter(inspection_id=recommendation.inspection_id).first()
+        event_record(
+            inspection=recommendation.inspection,
+            report=report,
+            actor=actor,
+            action="Recommendation progress recorded",
+            subject=item_title(recommendation),
+            changes=field_changes({"status": before}, {"status": recommendation.status}),
+            reason=comment,
+        )
+        if report is not None and report.first_published_at is not None:
+            site_changed_on_commit()
+    return update
