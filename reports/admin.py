@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from reports import record_admin  # noqa: F401 - registers the inspection record's admin
 from reports.models import Report, ReportEvent, Revision
 
 

@@ -45,7 +45,8 @@ from inspections.models import (
 from inspectorate.site_version import site_changed_on_commit
 from reports.audit import event_record, field_changes
 from reports.errors import WorkflowError
-from reports.models import Report, ReportState
+from reports.models import Report
+from reports.selectors import record_frozen_message
 from reports.services import clean_text, report_approval_lapse, report_lock
 
 if TYPE_CHECKING:
@@ -103,12 +104,6 @@ def _item_kind(item: RecordItem) -> str:
     return "Outcome of an earlier finding"
 
 
-def _frozen_message(report: Report) -> str:
-    if report.state == ReportState.SCHEDULED:
-        return "The report is scheduled: take it off the schedule before changing its judgments or findings"
-    return f"The report is {report.get_state_display().lower()}: its judgments and findings can no longer change"
-
-
 @dataclass
 class RecordLock:
     """The inspection whose record is changing and its report (locked), if it has one."""
@@ -127,8 +122,9 @@ def record_lock(*, inspection: Inspection, actor: User) -> RecordLock:
         inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
         return RecordLock(inspection=inspection, report=None)
     report = report_lock(report)
-    if not report.is_editable:
-        raise WorkflowError(_frozen_message(report))
+    reason = record_frozen_message(report)
+    if reason is not None:
+        raise WorkflowError(reason)
     return RecordLock(inspection=report.inspection, report=report)
 
 

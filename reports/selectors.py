@@ -10,7 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts import permissions
-from inspections.models import Finding, Judgment
+from inspections.models import Finding, Inspection, Judgment
 from inspections.selectors import earlier_findings_without_outcome
 from reports.models import (
     FIXED_PARTS,
@@ -98,6 +98,23 @@ def judgment_problems(report: Report) -> list[Check]:
         if judgment is None or judgment.grade_id is None:
             problems.append(Check("judgment", f"Record the overall judgment for {pillar.name}"))
     return problems
+
+
+def record_frozen_message(report: Report, *, published_too: bool = False) -> str | None:
+    """Why the report's inspection record (judgments, findings, outcomes) cannot change now, or ``None``
+    when it can: it is frozen while the report is scheduled, and once it is withdrawn. A published
+    report's record changes only towards a correction (``published_too`` counts it frozen as well)."""
+    if report.state == ReportState.SCHEDULED:
+        return "The report is scheduled: take it off the schedule before changing its judgments or findings"
+    if report.is_editable and not (published_too and report.state == ReportState.PUBLISHED):
+        return None
+    return f"The report is {report.get_state_display().lower()}: its judgments and findings can no longer change"
+
+
+def record_frozen_reason(inspection: Inspection, *, published_too: bool = False) -> str | None:
+    """``record_frozen_message`` for ``inspection``'s report; ``None`` before it has one."""
+    report = Report.objects.filter(inspection_id=inspection.pk).only("state").first()
+    return None if report is None else record_frozen_message(report, published_too=published_too)
 
 
 def submission_problems(report: Report) -> list[Check]:

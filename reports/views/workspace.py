@@ -27,13 +27,6 @@ from accounts import permissions
 from accounts.models import User
 from inspections.models import Grade, Inspection
 from inspections.selectors import earlier_open_findings
-from inspections.services import (
-    RecommendationInput,
-    cause_of_concern_create,
-    finding_add,
-    finding_outcome_record,
-    judgment_record,
-)
 from reports import markup, selectors, services
 from reports.diff import diff_html
 from reports.forms import (
@@ -50,6 +43,13 @@ from reports.forms import (
     ReasonForm,
 )
 from reports.models import FactCheck, FactCheckPoint, Report, ReportState, ReviewComment, ReviewMark
+from reports.record import (
+    RecommendationInput,
+    cause_of_concern_create,
+    finding_add,
+    finding_outcome_record,
+    judgment_record,
+)
 
 View = Callable[..., HttpResponse]
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from inspections.models import Finding, FindingOutcome, Force, Inspection, Judgment
-from inspections.services import RecommendationInput, cause_of_concern_create
+from reports.record import RecommendationInput, cause_of_concern_create
 from reports.services import report_start
 from tests.factories import FindingFactory, InspectionFactory, JudgmentFactory, ProgrammeFactory
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from inspections.models import FindingOutcome
-from reports import services
+from reports import record, services
 from reports.models import FactCheckPoint, ReportEvent, ReportState, Revision
 from reports.selectors import submission_problems
 from tests.factories import FindingFactory, InspectionFactory, ProgrammeFactory
@@ -108,12 +108,11 @@ def test_submission_needs_outcomes_for_earlier_open_findings(written_report, ins
 
 
 def test_a_good_grade_with_a_cause_of_concern_is_flagged_but_not_blocking(written_report, inspector) -> None:
-    services_cause = __import__("inspections.services", fromlist=["x"])
-    services_cause.cause_of_concern_create(
+    record.cause_of_concern_create(
         inspection=written_report.inspection,
         actor=inspector,
         text="A concern.",
-        recommendations=[services_cause.RecommendationInput("Fix it.")],
+        recommendations=[record.RecommendationInput("Fix it.")],
     )
     flags = [check for check in submission_problems(written_report) if check.key == "consistency"]
     assert flags and not flags[0].blocking

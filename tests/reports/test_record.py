@@ -5,13 +5,14 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from inspections.models import Finding, FindingOutcome, RecommendationUpdate
+from inspections.models import Finding, FindingOutcome
+from reports.models import ReportEvent
 from inspections.selectors import earlier_findings_without_outcome, earlier_open_findings
-from inspections.services import (
+from reports.record import (
     RecommendationInput,
     cause_of_concern_create,
     finding_outcome_record,
-    recommendation_status_sync,
+    recommendation_update_add,
 )
 from tests.factories import FindingFactory, InspectionFactory, ProgrammeFactory
 
@@ -93,17 +94,40 @@ def test_an_outcome_for_another_forces_finding_is_refused(inspector) -> None:
         )
 
 
-def test_a_recommendations_status_follows_its_latest_update() -> None:
+def test_a_recommendations_status_follows_its_latest_update(editor) -> None:
     recommendation = FindingFactory(
         kind=Finding.Kind.RECOMMENDATION, status=Finding.RecommendationStatus.AWAITING_REVIEW
     )
-    RecommendationUpdate.objects.create(
+    recommendation_update_add(
         recommendation=recommendation,
+        actor=editor,
         status="progressing",
         comment="Plan agreed.",
         recorded_on=datetime.date(2017, 2, 1),
     )
-    RecommendationUpdate.objects.create(
-        recommendation=recommendation, status="complete", comment="Done.", recorded_on=datetime.date(2017, 9, 1)
+    recommendation_update_add(
+        recommendation=recommendation,
+        actor=editor,
+        status="complete",
+        comment="Done.",
+        recorded_on=datetime.date(2017, 9, 1),
     )
-    assert recommendation_status_sync(recommendation=recommendation).status == "complete"
+    recommendation.refresh_from_db()
+    assert recommendation.status == "complete"
+    # A late entry about an earlier date does not move the status back.
+    recommendation_update_add(
+        recommendation=recommendation,
+        actor=editor,
+        status="progressing",
+        comment="Backfilled note.",
+        recorded_on=datetime.date(2017, 3, 1),
+    )
+    recommendation.refresh_from_db()
+    assert recommendation.status == "complete"
+    events = list(ReportEvent.objects.filter(action="Recommendation progress recorded").order_by("pk"))
+    assert [event.changes for event in events] == [
+        {"status": ["awaiting", "progressing"]},
+        {"status": ["progressing", "complete"]},
+        {},
+    ]
+    assert {event.actor for event in events} == {editor}
