@@ -26,6 +26,7 @@ version change heals by itself. A cache that cannot be reached costs speed, neve
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import logging
 import re
@@ -113,7 +114,17 @@ View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 def public_page(view: View) -> View:
     """Mark ``view`` as a public page: validators, conditional requests, ``Cache-Control`` and the
     page cache (the last two by ``PublicPageCacheMiddleware``, which also sees the 404 of a view)."""
-    wrapped = condition(etag_func=_etag, last_modified_func=_last_modified)(view)
+    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(view)
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = conditional(request, *args, **kwargs)
+        if response.status_code == 200:
+            # The validator a client sends back is the site's version: a view's own Last-Modified (the
+            # feed's newest entry) would never match it, and conditional requests would never get 304.
+            response["Last-Modified"] = http_date(int(site_version(request)))
+        return response
+
     wrapped.public_page = True  # type: ignore[attr-defined]
     return wrapped  # type: ignore[return-value]
 

@@ -165,7 +165,7 @@ def test_a_correction_makes_a_new_edition_and_keeps_the_old(
     approved, editor, inspector, make_user, client, django_capture_on_commit_callbacks
 ) -> None:
     report = published(approved, editor, django_capture_on_commit_callbacks)
-    with pytest.raises(ValidationError, match="Edit the report first"):
+    with pytest.raises(ValidationError, match="Edit the report, its judgments or its findings first"):
         publication.report_correct(report=report, actor=editor, change_note="Nothing")
     services.report_save_part(
         report=report, actor=inspector, part="summary", text="Corrected summary.", based_on=report.version
