@@ -100,6 +100,20 @@ def judgment_problems(report: Report) -> list[Check]:
     return problems
 
 
+def record_changes_since(report: Report, since: datetime.datetime | None) -> list[ReportEvent]:
+    """Every change to the inspection's record (judgments, findings, earlier findings' outcomes) after
+    ``since``, oldest first, each with its fields' before and after: what a reviewer has not yet seen.
+    Every step shows, so a grade moved and moved back is not hidden. ``None``: none (a first review
+    reads the whole record)."""
+    if since is None:
+        return []
+    return list(
+        ReportEvent.objects.filter(inspection_id=report.inspection_id, record_change=True, at__gt=since)
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+
+
 def record_frozen_message(report: Report, *, published_too: bool = False) -> str | None:
     """Why the report's inspection record (judgments, findings, outcomes) cannot change now, or ``None``
     when it can: it is frozen while the report is scheduled, and once it is withdrawn. A published

@@ -563,6 +563,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "since": since,
             "first_look": since is None,
             "rows": rows,
+            "record_changes": selectors.record_changes_since(report, mark.at if mark else None),
             "threads": threads,
             "reason_form": ReasonForm(prefix="changes"),
             "approve_form": ApproveForm(initial={"revision": report.version}),
