@@ -12,12 +12,11 @@ Searching only narrows a queryset the caller passes in: the public always passes
 
 from __future__ import annotations
 
-import re
-
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 
+from reports.markup import normalise_source
 from reports.models import Report, Revision
 
 #: The text search configuration: English stemming ("inspections" finds "inspection").
@@ -55,9 +54,9 @@ def index_report(report: Report, revision: Revision) -> None:
 
 
 def normalise_query(text: str) -> str:
-    """The query as searched: whitespace collapsed, control characters dropped, length capped."""
-    text = re.sub(r"[\x00-\x1f\x7f]", " ", text)
-    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+    """The query as searched: the renderer's normalisation (``reports.markup.normalise_source``), tabs
+    and newlines collapsed with the other whitespace, length capped."""
+    return " ".join(normalise_source(text).split())[:MAX_QUERY_LENGTH]
 
 
 def search_reports(reports: QuerySet[Report], text: str) -> QuerySet[Report]:

@@ -24,6 +24,7 @@ from accounts import permissions
 from inspections.models import Inspection
 from reports.audit import report_event
 from reports.errors import WorkflowError
+from reports.markup import normalise_source
 from reports.models import (
     FactCheck,
     FactCheckPoint,
@@ -78,8 +79,10 @@ def report_start(*, inspection: Inspection) -> Report:
 
 
 def clean_text(text: str) -> str:
-    """Text as it is stored: no NUL or other control characters, Unix line endings, NFC, trimmed."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """Text as it is stored: the renderer's normalisation (``reports.markup.normalise_source``: Unix
+    line endings, no C0 controls or lone surrogates), then no other control or format character
+    either (text-direction overrides such as U+202E included), NFC, trimmed."""
+    text = normalise_source(text)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return unicodedata.normalize("NFC", text).strip()
 

@@ -17,9 +17,9 @@ from django.utils import timezone
 from accounts import permissions
 from inspections.models import Programme
 from reports import publication
+from reports.errors import WorkflowError
 from reports.forms import ChangeNoteForm, GoLiveForm, PccResponseForm, PressReleaseForm, WithdrawForm
 from reports.models import Edition, PressRelease, Report, ReportState
-from reports.services import WorkflowError
 from reports.views.workspace import actor, get_report, validation_messages, workspace_view
 
 

@@ -29,6 +29,7 @@ from inspections.models import Grade, Inspection
 from inspections.selectors import earlier_open_findings
 from reports import markup, selectors, services
 from reports.diff import diff_html
+from reports.errors import WorkflowError
 from reports.forms import (
     ApproveForm,
     CauseOfConcernForm,
@@ -217,7 +218,7 @@ def part_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                         },
                         status=HTTPStatus.CONFLICT,
                     )
-                except services.WorkflowError as error:
+                except WorkflowError as error:
                     messages.error(request, str(error))
                     return redirect(report_url(report))
                 except ValidationError as error:
@@ -532,7 +533,7 @@ def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     report = get_report(pk)
     try:
         revision = services.report_restore_revision(report=report, actor=actor(request), number=number)
-    except (services.WorkflowError, ValidationError) as error:
+    except (WorkflowError, ValidationError) as error:
         messages.error(
             request, "; ".join(validation_messages(error)) if isinstance(error, ValidationError) else str(error)
         )
@@ -624,7 +625,7 @@ def comment_resolve(request: HttpRequest, pk: int, comment_id: int) -> HttpRespo
 def transition_response(request: HttpRequest, report: Report, action: Callable[[], Any], done: str) -> HttpResponse:
     try:
         action()
-    except services.WorkflowError as error:
+    except WorkflowError as error:
         messages.error(request, str(error))
     except ValidationError as error:
         return render(
@@ -719,7 +720,7 @@ def fact_checks(request: HttpRequest, pk: int) -> HttpResponse:
                         liaison_email=form.cleaned_data["liaison_email"],
                         working_days=form.cleaned_data["working_days"],
                     )
-                except (services.WorkflowError, ValidationError) as error:
+                except (WorkflowError, ValidationError) as error:
                     form.add_error(
                         None,
                         "; ".join(validation_messages(error)) if isinstance(error, ValidationError) else str(error),
