@@ -254,9 +254,9 @@ def pages_to_measure(args: argparse.Namespace) -> list[Page]:
     from django.test.utils import CaptureQueriesContext
 
     from inspections.models import Force
-    from reports import publication
-    from reports.models import Edition
-    from reports.selectors import published_reports
+    from publishing import services as publication
+    from publishing.models import Edition
+    from publishing.selectors import published_reports
 
     try:
         slug = REPORT_SLUG

@@ -79,7 +79,8 @@ def prepare_programme() -> list[int]:
     from django.db import transaction
 
     from accounts.models import User
-    from reports.models import Edition, Report, ReportState, Revision
+    from publishing.models import Edition
+    from reports.models import Report, ReportState, Revision
 
     editor = User.objects.get(email="editor@example.org")
     author = User.objects.get(email="lead@example.org")
@@ -117,7 +118,8 @@ def prepare_programme() -> list[int]:
 
 
 def reset(ids: list[int]) -> None:
-    from reports.models import Edition, Report, ReportState
+    from publishing.models import Edition
+    from reports.models import Report, ReportState
 
     Edition.objects.filter(report_id__in=ids).delete()
     Report.objects.filter(pk__in=ids).update(
@@ -145,9 +147,9 @@ def run(workers: int, ids: list[int]) -> RunResult:
 
     from accounts.models import User
     from inspections.models import Programme
-    from reports import publication
-    from reports.models import Edition
-    from reports.selectors import published_reports
+    from publishing import services as publication
+    from publishing.models import Edition
+    from publishing.selectors import published_reports
 
     reset(ids)
     editor = User.objects.get(email="editor@example.org")
@@ -229,7 +231,7 @@ def weasyprint_alone(ids: list[int]) -> list[float]:
     from django.template.loader import render_to_string
     from weasyprint import CSS, HTML
 
-    from reports import rendering
+    from publishing import rendering
     from reports.models import Report
 
     seconds = []

@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("workspace/", include("reports.urls")),
+    path("workspace/", include("publishing.urls")),
     path("reports/", include("reports.public_urls")),
     path("forces/", include((public_forces_urls.force_patterns, "public_forces"))),
     path("programmes/", include((public_forces_urls.programme_patterns, "public_programmes"))),

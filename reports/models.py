@@ -9,7 +9,6 @@ latest (compare-and-set), so two people never silently overwrite each other.
 from __future__ import annotations
 
 import datetime
-import uuid
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from inspections.models import Finding, Grade, Inspection, Pillar, Question
+from inspections.models import Inspection, Question
 
 
 class ReportState(models.TextChoices):
@@ -77,7 +76,7 @@ class Report(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
-    # --- Publication (see reports.publication) ---
+    # --- Publication (see publishing.services) ---
     go_live_at = models.DateTimeField(
         null=True, blank=True, db_index=True, help_text="The embargo: when a scheduled report goes live."
     )
@@ -372,126 +371,3 @@ class FactCheckPoint(models.Model):
 
     def __str__(self) -> str:
         return f"Point on {self.part or 'the report'}"
-
-
-def edition_pdf_name(instance: Edition, filename: str) -> str:
-    """Rendered files live under names nobody can guess: the URL a reader gets goes through a view
-    that checks publication, and the stored name is never shown."""
-    return f"editions/{uuid.uuid4().hex}.pdf"
-
-
-class Edition(models.Model):
-    """One edition of a report: the approved revision the public sees, and its PDF.
-
-    Edition 1 is the first publication; each correction makes the next, with a change note. Earlier
-    editions and their PDFs stay. An edition is rendered before it goes live; ``render_status`` says
-    how far that got, and the render task keeps it true (see reports.publication).
-    """
-
-    class RenderStatus(models.TextChoices):
-        PENDING = "pending", "Waiting to render"
-        RENDERING = "rendering", "Rendering"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Render failed"
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="editions")
-    number = models.PositiveIntegerField()
-    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
-    change_note = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
-
-    render_status = models.CharField(max_length=20, choices=RenderStatus.choices, default=RenderStatus.PENDING)
-    render_attempts = models.PositiveSmallIntegerField(default=0)
-    render_started_at = models.DateTimeField(null=True, blank=True)
-    render_error = models.TextField(blank=True)
-    pdf = models.FileField(upload_to=edition_pdf_name, blank=True, max_length=200)
-    pdf_size = models.PositiveIntegerField(null=True, blank=True)
-    pdf_pages = models.PositiveIntegerField(null=True, blank=True)
-    pdf_sha256 = models.CharField(max_length=64, blank=True)
-    record_version = models.PositiveIntegerField(
-        default=0, help_text="The report's record version whose judgments and findings this edition copied."
-    )
-    render_seconds = models.FloatField(null=True, blank=True)
-    rendered_at = models.DateTimeField(null=True, blank=True)
-    glance_html = models.TextField(blank=True, help_text="The overall grades as HTML, rendered with the PDF.")
-    body_html = models.TextField(blank=True, help_text="The report's body as HTML, rendered with the PDF.")
-
-    class Meta:
-        ordering = ("report", "-number")
-        constraints = [
-            models.UniqueConstraint(fields=("report", "number"), name="edition_number_once_per_report"),
-            models.CheckConstraint(
-                name="edition_ready_has_pdf",
-                condition=~Q(render_status="ready") | (~Q(pdf="") & Q(pdf_sha256__regex=r"^[0-9a-f]{64}$")),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Edition {self.number} of {self.report}"
-
-
-class EditionJudgment(models.Model):
-    """A judgment as an edition published it. Public pages, open data and the API read the grades of a
-    report's live edition from here, never the working judgments: a grade changed for a correction
-    stays private until the correction goes live. Copied when the edition renders
-    (``reports.publication.edition_snapshot_judgments``); same fields as ``Judgment``."""
-
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="judgments")
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="+")
-    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    grade = models.ForeignKey(Grade, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    narrative = models.TextField(blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=("edition", "inspection"))]
-
-    def __str__(self) -> str:
-        return f"{self.edition}: {self.pillar or self.question}"
-
-
-class EditionFinding(models.Model):
-    """A finding as an edition published it: what public pages, open data and the API show of a
-    report's findings once its edition is live. Copied, with the judgments, in the transaction that
-    freezes the edition (``reports.publication.edition_snapshot_record``). ``finding`` points at the
-    working finding, whose recommendation status and dated updates stay live after publication."""
-
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="findings")
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="+")
-    finding = models.ForeignKey(Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    kind = models.CharField(max_length=20, choices=Finding.Kind.choices)
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    text = models.TextField()
-    cause_of_concern = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="recommendations"
-    )
-    accelerated = models.BooleanField(default=False)
-    raised_on = models.DateField(null=True, blank=True)
-    deadline = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=20, choices=Finding.RecommendationStatus.choices, blank=True)
-    follows_up = models.ForeignKey(Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ("edition", "kind", "order", "pk")
-        indexes = [models.Index(fields=("edition", "inspection"))]
-
-    def __str__(self) -> str:
-        return f"{self.edition}: {self.get_kind_display()}"
-
-
-class PressRelease(models.Model):
-    """The press release that goes live with a report: drafted from it, edited by the editors."""
-
-    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="press_release")
-    headline = models.CharField(max_length=250)
-    body = models.TextField(help_text="Markdown, as in the report.")
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return self.headline

@@ -1,6 +1,6 @@
 """Reads for the public's data: the Atom feed, the downloadable files and the JSON API.
 
-Every read here starts from ``reports.selectors.published_reports`` (or ``live_editions``), the one
+Every read here starts from ``publishing.selectors.published_reports`` (or ``live_editions``), the one
 door to what the public may see: a report that is scheduled, approved, in review, a draft or
 withdrawn contributes no entry, row or record, and an edition that has not gone live is not shown.
 Each function takes ``now`` so that one request sees one moment, and reads in a number of queries
@@ -23,8 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inspections.models import Finding, Force
-from reports.models import Edition, EditionJudgment, Report
-from reports.selectors import live_editions, published_judgments, published_reports
+from publishing.models import Edition, EditionJudgment
+from publishing.selectors import live_editions, published_judgments, published_reports
+from reports.models import Report
 
 #: The most entries the Atom feed carries.
 FEED_SIZE = 50

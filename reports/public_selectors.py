@@ -2,7 +2,7 @@
 years beside the national picture, its published reports and recommendations, and a programme's
 national table.
 
-Everything here is built on ``reports.selectors.published_reports``, the one door to what the public
+Everything here is built on ``publishing.selectors.published_reports``, the one door to what the public
 may see: a grade, a row, a count or a recommendation comes only from a report that has gone live.
 Each function runs a fixed number of queries, whatever the number of forces, programmes or findings.
 """
@@ -17,9 +17,10 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from inspections.models import Finding, Force, Grade, GradingScale, Programme, RecommendationUpdate
-from reports.models import EditionJudgment, Report, ReportState
+from publishing.models import EditionJudgment
+from publishing.selectors import published_judgments, published_reports
+from reports.models import Report, ReportState
 from reports.search import search_reports
-from reports.selectors import published_judgments, published_reports
 
 #: How a judgment is placed in a table: ("pillar", pillar slug) for a pillar overall, or
 #: ("question", short title) for a question, so that the same question lines up across years.

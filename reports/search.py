@@ -7,7 +7,7 @@ PostgreSQL the query is matched by full-text search (English stemming, ``websear
 (SQLite under ``make run``) every word of the query must appear in the text, case-insensitively.
 
 Searching only narrows a queryset the caller passes in: the public always passes
-``reports.selectors.published_reports()``, so nothing unpublished is ever found.
+``publishing.selectors.published_reports()``, so nothing unpublished is ever found.
 """
 
 from __future__ import annotations

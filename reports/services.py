@@ -36,9 +36,7 @@ from reports.models import (
     Section,
 )
 from reports.selectors import (
-    approval_problems,
     judgment_problems,
-    report_authors,
     report_part_keys,
     submission_problems,
 )
@@ -232,40 +230,6 @@ def report_request_changes(*, report: Report, actor: User, reason: str) -> Repor
         report_event(report, actor, "Changes requested", from_state, revision=revision, reason=reason)
         if revision is not None:
             review_mark(report=report, reviewer=actor, revision=revision)
-    return report
-
-
-def report_approve(*, report: Report, actor: User, revision_number: int) -> Report:
-    """An editor approves revision ``revision_number``, which must still be the latest.
-
-    The two-person rule: nobody who wrote any revision up to it may approve it. The lead inspector
-    must have signed off the judgments first.
-    """
-    if not permissions.can_review_report(actor, report):
-        raise PermissionDenied("Only editors approve reports")
-    with transaction.atomic():
-        report = report_lock(report)
-        if report.version != revision_number:
-            raise WorkflowError("The report has changed since you reviewed it: review the latest revision")
-        revision = report.revisions.get(number=revision_number)
-        if not permissions.can_approve_report(actor, report, report_authors(report, up_to=revision_number)):
-            raise PermissionDenied("You wrote part of this report, so someone else must approve it")
-        if not can_proceed(report.approve):
-            raise WorkflowError(f"The report is {report.get_state_display().lower()}: it cannot be approved")
-        sign_off = [check.message for check in approval_problems(report)]
-        if sign_off:
-            raise ValidationError(sign_off, code="not_signed_off")
-        from_state = report.state
-        report.approve()
-        report.approved_revision = revision
-        report.save(update_fields=["state", "approved_revision", "updated_at"])
-        report_event(report, actor, "Approved", from_state, revision=revision)
-        review_mark(report=report, reviewer=actor, revision=revision)
-        # Render the approved revision's PDF now, in the background, so that it is ready and checked
-        # long before any go-live moment.
-        from reports.publication import edition_prepare
-
-        edition_prepare(report=report, actor=actor)
     return report
 
 

@@ -12,9 +12,9 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from inspections.models import Force, Programme
+from publishing.selectors import published_reports
 from reports import public_selectors
 from reports.models import Report
-from reports.selectors import published_reports
 
 
 class _OnSiteUrl(Sitemap):  # type: ignore[type-arg]

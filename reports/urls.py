@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports.views import publication, workspace
+from reports.views import workspace
 
 app_name = "reports"
 
@@ -23,10 +23,6 @@ urlpatterns = [
     path("reports/<int:pk>/comments/<int:comment_id>/resolve/", workspace.comment_resolve, name="comment_resolve"),
     path("reports/<int:pk>/submit/", workspace.submit, name="submit"),
     path("reports/<int:pk>/request-changes/", workspace.request_changes, name="request_changes"),
-    path("reports/<int:pk>/approve/", workspace.approve, name="approve"),
     path("reports/<int:pk>/sign-off/", workspace.sign_off, name="sign_off"),
     path("reports/<int:pk>/fact-checks/", workspace.fact_checks, name="fact_checks"),
-    path("reports/<int:pk>/publication/", publication.publication_page, name="publication"),
-    path("reports/<int:pk>/press-release/", publication.press_release_edit, name="press_release"),
-    path("programmes/<int:programme_id>/schedule/", publication.programme_schedule, name="programme_schedule"),
 ]

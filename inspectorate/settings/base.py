@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "accounts",
     "inspections",
     "reports",
+    "publishing",
 ]
 
 MIDDLEWARE = [
@@ -247,7 +248,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Publishes what is due and re-finds work the broker lost. Every 15 s, so that a report is public
     # within seconds of its go-live moment even if the prompt task sent at scheduling was lost.
     "publication-sweep": {
-        "task": "reports.tasks.publication_sweep_task",
+        "task": "publishing.tasks.publication_sweep_task",
         "schedule": float(os.environ.get("PUBLICATION_SWEEP_SECONDS", "15")),
         "options": {"expires": 60},
     },

@@ -2,9 +2,15 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import reports.models
+import uuid
+
 from django.conf import settings
 from django.db import migrations, models
+
+
+def edition_pdf_name(instance, filename):
+    """As publishing.models.edition_pdf_name (the model has moved there; this migration stands alone)."""
+    return f"editions/{uuid.uuid4().hex}.pdf"
 
 
 class Migration(migrations.Migration):
@@ -114,7 +120,7 @@ class Migration(migrations.Migration):
                 ("render_attempts", models.PositiveSmallIntegerField(default=0)),
                 ("render_started_at", models.DateTimeField(blank=True, null=True)),
                 ("render_error", models.TextField(blank=True)),
-                ("pdf", models.FileField(blank=True, max_length=200, upload_to=reports.models.edition_pdf_name)),
+                ("pdf", models.FileField(blank=True, max_length=200, upload_to=edition_pdf_name)),
                 ("pdf_size", models.PositiveIntegerField(blank=True, null=True)),
                 ("pdf_pages", models.PositiveIntegerField(blank=True, null=True)),
                 ("pdf_sha256", models.CharField(blank=True, max_length=64)),

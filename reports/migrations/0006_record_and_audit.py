@@ -5,6 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from reports import append_only as guard
+
 
 def events_name_their_inspection(apps, schema_editor):
     ReportEvent = apps.get_model("reports", "ReportEvent")
@@ -46,54 +48,12 @@ def snapshot_published_findings(apps, schema_editor):
             )
 
 
-# The audit trail is append-only: no row is ever changed, and none is deleted while its inspection
-# exists (deleting an inspection, or emptying every table as tests do, takes its events with it).
-APPEND_ONLY_POSTGRESQL = """
-CREATE OR REPLACE FUNCTION reports_event_append_only() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        RAISE EXCEPTION 'audit events are never changed';
-    END IF;
-    IF EXISTS (SELECT 1 FROM inspections_inspection WHERE id = OLD.inspection_id) THEN
-        RAISE EXCEPTION 'audit events are never deleted';
-    END IF;
-    RETURN OLD;
-END
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER reports_event_append_only BEFORE UPDATE OR DELETE ON reports_reportevent
-    FOR EACH ROW EXECUTE FUNCTION reports_event_append_only();
-"""
-DROP_POSTGRESQL = """
-DROP TRIGGER IF EXISTS reports_event_append_only ON reports_reportevent;
-DROP FUNCTION IF EXISTS reports_event_append_only();
-"""
-APPEND_ONLY_SQLITE = [
-    """CREATE TRIGGER reports_event_no_update BEFORE UPDATE ON reports_reportevent
-    BEGIN SELECT RAISE(ABORT, 'audit events are never changed'); END""",
-    """CREATE TRIGGER reports_event_no_delete BEFORE DELETE ON reports_reportevent
-    WHEN EXISTS (SELECT 1 FROM inspections_inspection WHERE id = OLD.inspection_id)
-    BEGIN SELECT RAISE(ABORT, 'audit events are never deleted'); END""",
-]
-DROP_SQLITE = [
-    "DROP TRIGGER IF EXISTS reports_event_no_update",
-    "DROP TRIGGER IF EXISTS reports_event_no_delete",
-]
-
-
 def append_only(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(APPEND_ONLY_POSTGRESQL)
-    elif schema_editor.connection.vendor == "sqlite":
-        for statement in APPEND_ONLY_SQLITE:
-            schema_editor.execute(statement)
+    guard.install(schema_editor.connection)
 
 
 def not_append_only(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_POSTGRESQL)
-    elif schema_editor.connection.vendor == "sqlite":
-        for statement in DROP_SQLITE:
-            schema_editor.execute(statement)
+    guard.remove(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 """The read-only JSON API under ``/api/v1/``, described by ``/api/v1/openapi.json``.
 
-Every read goes through ``reports.open_data`` and so through ``reports.selectors.published_reports``:
+Every read goes through ``reports.open_data`` and so through ``publishing.selectors.published_reports``:
 a report the public may not read is answered as if it did not exist. Every answer is JSON, errors
 included (``{"error": "..."}`` with 400, 404 or 405): views return their error responses rather than
 raising ``Http404``, whose page is HTML, and ``not_found`` answers any other path under ``/api/``.
@@ -24,8 +24,9 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from inspections.models import Finding, Force
+from publishing.models import Edition, EditionJudgment
 from reports import open_data
-from reports.models import Edition, EditionJudgment, Report
+from reports.models import Report
 from reports.openapi import openapi_document
 from reports.public_cache import public_page
 

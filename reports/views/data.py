@@ -1,7 +1,7 @@
 """The public's data: the Atom feed of publications and corrections, the downloadable judgments and
 findings (CSV and JSON) and the data dictionary that describes them.
 
-Every read goes through ``reports.open_data``, which starts from ``reports.selectors.published_reports``:
+Every read goes through ``reports.open_data``, which starts from ``publishing.selectors.published_reports``:
 nothing that has not gone live is in any entry, row or file.
 """
 
@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils import feedgenerator, timezone
 from django.views.decorators.http import require_safe
 
+from publishing.models import Edition
 from reports import markup, open_data
-from reports.models import Edition
 from reports.open_data import Column
 from reports.public_cache import public_page
 

@@ -1,6 +1,6 @@
 """The public's force and programme pages: every force by region, a force's published record, and a
 programme's national table. The reads are in ``reports.public_selectors``, built on
-``reports.selectors.published_reports``: nothing unpublished reaches these pages."""
+``publishing.selectors.published_reports``: nothing unpublished reaches these pages."""
 
 from __future__ import annotations
 

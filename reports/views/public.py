@@ -1,4 +1,4 @@
-"""What the public reads. Every view here finds reports through ``reports.selectors.published_reports``
+"""What the public reads. Every view here finds reports through ``publishing.selectors.published_reports``
 (or ``withdrawn_reports`` for a withdrawal notice): nothing else is reachable, whatever the URL."""
 
 from __future__ import annotations
@@ -13,17 +13,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from reports import markup, public_selectors, selectors
+from publishing import selectors as publishing_selectors
+from publishing.models import Edition
+from publishing.rendering import RenderedHtml, render_report_html
+from reports import markup, public_selectors
 from reports.forms import ReportFilterForm
-from reports.models import Edition, Report
+from reports.models import Report
 from reports.public_cache import public_page
-from reports.rendering import RenderedHtml, render_report_html
 
 PAGE_SIZE = 25
 
 
 def _published(slug: str) -> Report:
-    report = selectors.published_reports().filter(slug=slug).first()
+    report = publishing_selectors.published_reports().filter(slug=slug).first()
     if report is None:
         raise Http404("No published report has that address")
     return report
@@ -103,9 +105,9 @@ def _active_filters(form: ReportFilterForm) -> list[tuple[str, str, str]]:
 
 @public_page
 def report_page(request: HttpRequest, slug: str) -> HttpResponse:
-    editions = selectors.published_report_editions(slug)
+    editions = publishing_selectors.published_report_editions(slug)
     if not editions:
-        withdrawn = selectors.withdrawn_reports().filter(slug=slug).first()
+        withdrawn = publishing_selectors.withdrawn_reports().filter(slug=slug).first()
         if withdrawn is None:
             raise Http404("No published report has that address")
         return render(request, "reports/public/withdrawn.html", {"report": withdrawn}, status=HTTPStatus.GONE)
@@ -132,7 +134,7 @@ def edition_pdf(request: HttpRequest, slug: str, number: int | None = None) -> F
     """A live edition's PDF, streamed from storage (local disk or S3) through this check, never from
     a public storage URL."""
     report = _published(slug)
-    editions = selectors.live_editions(report).filter(render_status=Edition.RenderStatus.READY)
+    editions = publishing_selectors.live_editions(report).filter(render_status=Edition.RenderStatus.READY)
     edition = editions.filter(number=number).first() if number is not None else editions.first()
     if edition is None or not edition.pdf:
         raise Http404("That edition has no PDF")

@@ -667,24 +667,6 @@ def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_view
 @require_POST
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report(pk)
-    form = ApproveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Review the latest revision before approving")
-        return redirect(report_url(report, "reports:review"))
-    return transition_response(
-        request,
-        report,
-        lambda: services.report_approve(
-            report=report, actor=actor(request), revision_number=form.cleaned_data["revision"]
-        ),
-        "Report approved",
-    )
-
-
-@workspace_view
-@require_POST
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report(pk)
     return transition_response(

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from inspections.models import Force
-from reports import publication
+from publishing import services as publication
 from tests.e2e.conftest import MOBILE_VIEWPORT, assert_accessible
 from tests.factories import UserFactory
 from tests.reports.publishing import People, make_programme, make_report

@@ -33,7 +33,7 @@ def people(make_user) -> People:  # type: ignore[no-untyped-def]
 def fast_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stand in for WeasyPrint where many reports are published: rendering is tested in
     test_publication.py and test_rendering.py; here only the publication path matters."""
-    from reports import rendering
+    from publishing import rendering
 
     monkeypatch.setattr(
         rendering,

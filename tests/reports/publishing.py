@@ -13,7 +13,8 @@ from django.utils import timezone
 from accounts.models import User
 from inspections.models import Finding, FindingOutcome, Force, Judgment, Pillar, Programme
 from inspections.selectors import earlier_findings_without_outcome
-from reports import publication, services
+from publishing import services as publication
+from reports import services
 from reports.models import Report, ReportState
 from tests.factories import InspectionFactory, ProgrammeFactory, QuestionFactory, grade, write_whole_report
 
@@ -90,7 +91,7 @@ def make_report(
     if state == "in_review":
         return report
     report.refresh_from_db()
-    report = services.report_approve(report=report, actor=people.editor, revision_number=report.version)
+    report = publication.report_approve(report=report, actor=people.editor, revision_number=report.version)
     if state == "approved":
         return report
     if state == "scheduled":

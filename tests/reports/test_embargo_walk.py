@@ -23,9 +23,10 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from inspections.models import Finding, Force, Judgment, Programme
-from reports import publication
-from reports.models import Edition, PressRelease, Report, ReportState, Revision
-from reports.selectors import published_reports
+from publishing import services as publication
+from publishing.models import Edition, PressRelease
+from publishing.selectors import published_reports
+from reports.models import Report, ReportState, Revision
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC_NAMESPACES = ("public", "public_forces", "public_programmes", "data", "api")
 PUBLIC_NAMES = ("home", "robots_txt", "sitemap", "api_not_found")
 #: Namespaces for staff, or for a liaison with a token: not the public site.
-STAFF_NAMESPACES = ("admin", "reports", "accounts")  # "reports" is the workspace (tests/reports/test_views.py)
+STAFF_NAMESPACES = ("admin", "reports", "publishing", "accounts")  # the workspace (tests/reports/test_views.py)
 STAFF_NAMES = ("healthz", "fact_check", "login", "logout", "password_change", "password_change_done")
 
 

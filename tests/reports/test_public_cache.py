@@ -16,7 +16,8 @@ from accounts.roles import Role
 from inspections.admin import ForceAdmin
 from inspections.models import Force
 from inspectorate import site_version
-from reports import public_cache, publication
+from publishing import services as publication
+from reports import public_cache
 from reports.record import recommendation_update_add
 from tests.reports.publishing import force, make_programme, make_report, page, render_all
 

@@ -24,8 +24,10 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from inspections.models import Finding, Force, Inspection, Judgment, Pillar, RecommendationUpdate
-from reports import open_data, publication, services
-from reports.models import Edition, Report, ReportState, Revision
+from publishing import services as publication
+from publishing.models import Edition
+from reports import open_data, services
+from reports.models import Report, ReportState, Revision
 from tests.factories import (
     FindingFactory,
     InspectionFactory,
@@ -79,7 +81,7 @@ def report_in_state(state: str, *, force_slug: str, summary: str, make_user, edi
     report = services.report_submit_for_review(report=report, actor=inspector)
     if state == ReportState.IN_REVIEW:
         return report
-    report = services.report_approve(report=report, actor=editor, revision_number=report.version)
+    report = publication.report_approve(report=report, actor=editor, revision_number=report.version)
     if state == ReportState.APPROVED:
         return report
     if state == ReportState.SCHEDULED:

@@ -20,7 +20,7 @@ from inspections.models import (
     Force,
     RecommendationUpdate,
 )
-from reports import publication
+from publishing import services as publication
 from reports.models import Report, ReportState
 from tests.factories import (
     ProgrammeFactory,

@@ -12,7 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from inspections.models import Finding, Force, RecommendationUpdate
-from reports import publication, services
+from publishing import services as publication
+from reports import services
 from reports.models import Report
 from tests.reports.publishing import People, force, make_programme, make_report, render_all
 

@@ -11,7 +11,7 @@ from http import HTTPStatus
 import pytest
 from django.utils import timezone
 
-from reports import publication
+from publishing import services as publication
 from reports.models import Report
 from tests.reports.publishing import force, make_programme, make_report, page
 
@@ -293,7 +293,7 @@ def test_an_odd_page_number_is_never_a_server_error_anywhere(client, library, nu
 
 
 def test_editions_rendered_before_pages_were_stored_get_their_html_from_the_sweep(client, library) -> None:
-    from reports.models import Edition
+    from publishing.models import Edition
 
     wmp = library["wmp-2016"]
     Edition.objects.filter(report=wmp).update(glance_html="", body_html="")

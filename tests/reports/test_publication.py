@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from reports import publication, services
-from reports.models import Edition, ReportEvent, ReportState
-from reports.selectors import published_reports
+from publishing import services as publication
+from publishing.models import Edition
+from publishing.selectors import published_reports
+from reports import services
+from reports.models import ReportEvent, ReportState
 from tests.factories import ready_inspection, write_whole_report
 from tests.reports.publishing import render_all
 
@@ -25,7 +27,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def approved(written_report, inspector, editor):  # type: ignore[no-untyped-def]
     report = services.report_submit_for_review(report=written_report, actor=inspector)
-    return services.report_approve(report=report, actor=editor, revision_number=report.version)
+    return publication.report_approve(report=report, actor=editor, revision_number=report.version)
 
 
 def make_approved(make_user, editor):  # type: ignore[no-untyped-def]
@@ -41,7 +43,7 @@ def make_approved(make_user, editor):  # type: ignore[no-untyped-def]
     services.report_submit_for_review(report=report, actor=inspector)
     report.refresh_from_db()
     _ = Force
-    return services.report_approve(report=report, actor=editor, revision_number=report.version)
+    return publication.report_approve(report=report, actor=editor, revision_number=report.version)
 
 
 def soon(minutes: int = 5) -> datetime.datetime:
@@ -214,7 +216,7 @@ def test_the_pcc_response_clock_runs_56_days_from_go_live(approved, editor, djan
 def test_a_render_that_raises_is_shown_failed_and_a_retry_works(
     approved, editor, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
-    from reports import rendering
+    from publishing import rendering
 
     real = rendering.render_report_pdf
 
@@ -249,7 +251,7 @@ def test_rendering_twice_keeps_one_file(approved, editor) -> None:
 
 
 def test_the_editor_schedules_in_the_workspace(client, approved, editor, inspector) -> None:
-    url = reverse("reports:publication", kwargs={"pk": approved.pk})
+    url = reverse("publishing:publication", kwargs={"pk": approved.pk})
     client.force_login(inspector)
     assert client.get(url).status_code == HTTPStatus.OK
     assert client.post(url, {"action": "publish_now"}).status_code == HTTPStatus.FORBIDDEN
@@ -279,7 +281,7 @@ def test_the_editor_schedules_in_the_workspace(client, approved, editor, inspect
     assert approved.state == ReportState.SCHEDULED
     assert (
         client.get(
-            reverse("reports:programme_schedule", kwargs={"programme_id": approved.inspection.programme_id})
+            reverse("publishing:programme_schedule", kwargs={"programme_id": approved.inspection.programme_id})
         ).status_code
         == HTTPStatus.OK
     )
@@ -287,7 +289,7 @@ def test_the_editor_schedules_in_the_workspace(client, approved, editor, inspect
 
 def test_a_pdf_cover_gives_the_day_its_edition_went_or_goes_live(approved, editor, monkeypatch) -> None:
     """Not the day it happened to render: an edition of 2016 rendered today says 2016."""
-    from reports import rendering
+    from publishing import rendering
 
     dates: list[datetime.date | None] = []
     real = rendering.render_report_pdf

@@ -18,9 +18,11 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from inspectorate.celery import app as celery_app
-from reports import publication, services
-from reports.models import Edition, Report, ReportEvent, ReportState
-from reports.tasks import edition_render_task
+from publishing import services as publication
+from publishing.models import Edition
+from publishing.tasks import edition_render_task
+from reports import services
+from reports.models import Report, ReportEvent, ReportState
 from tests.conftest import start_worker, stop_worker, worker_database_url
 from tests.factories import UserFactory, ready_inspection, write_whole_report
 
@@ -65,7 +67,7 @@ def approved_report(*, long: bool = False) -> tuple[Report, object]:
     report.refresh_from_db()
     services.report_submit_for_review(report=report, actor=inspector)
     report.refresh_from_db()
-    return services.report_approve(report=report, actor=editor, revision_number=report.version), editor
+    return publication.report_approve(report=report, actor=editor, revision_number=report.version), editor
 
 
 @pytest.fixture
@@ -130,7 +132,7 @@ def test_a_broker_that_is_down_at_scheduling_loses_nothing(worker) -> None:
     # A web process whose broker is down (nothing listens on port 1: a refused connection, as with
     # Redis down) schedules the report.
     script = (
-        "import datetime; from django.utils import timezone; from reports import publication; "
+        "import datetime; from django.utils import timezone; from publishing import services as publication; "
         "from reports.models import Report; from accounts.models import User; "
         f"report = Report.objects.get(pk={report.pk}); editor = User.objects.get(pk={editor.pk}); "
         "publication.report_schedule(report=report, actor=editor, "

@@ -25,10 +25,9 @@ from django.db import transaction
 
 from accounts.roles import Role
 from inspections.models import Finding, Judgment, Pillar
-from reports import rendering
-from reports.demo import content_for
-from reports.models import Report, Revision
-from reports.rendering import (
+from publishing import rendering
+from publishing.demo import content_for
+from publishing.rendering import (
     PdfCheckError,
     PdfRenderError,
     RenderedPdf,
@@ -38,6 +37,7 @@ from reports.rendering import (
     render_report_pdf,
     report_document,
 )
+from reports.models import Report, Revision
 from reports.services import report_start
 from tests.conftest import restore_reference_data
 from tests.factories import (
@@ -90,7 +90,7 @@ def _months() -> Iterator[str]:
 
 def build_long_report() -> tuple[Report, Revision]:
     """A report of about 30 pages: ``QUESTIONS`` graded questions and an ungraded strand, findings of
-    every kind, text from ``reports.demo.content_for`` with a page of Markdown added to each section."""
+    every kind, text from ``publishing.demo.content_for`` with a page of Markdown added to each section."""
     inspector = UserFactory(roles=[Role.INSPECTOR], name="Ivy Inspector")
     lead = UserFactory(roles=[Role.LEAD_INSPECTOR], name=LEAD_NAME)
     programme = ProgrammeFactory(name="PEEL: Police legitimacy 2016", year=2016)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from inspections.models import FindingOutcome
+from publishing import services as publication
 from reports import record, services
 from reports.models import FactCheckPoint, ReportEvent, ReportState, Revision
 from reports.selectors import submission_problems
@@ -126,7 +127,7 @@ def test_the_whole_workflow_leaves_an_audit_trail(written_report, inspector, edi
     assert report.state == ReportState.CHANGES_REQUESTED
     save(report, inspector, text="A tighter summary.")
     report = services.report_submit_for_review(report=report, actor=inspector)
-    report = services.report_approve(report=report, actor=editor, revision_number=report.version)
+    report = publication.report_approve(report=report, actor=editor, revision_number=report.version)
     assert report.state == ReportState.APPROVED
     assert report.approved_revision.number == report.version
     actions = list(
@@ -150,9 +151,9 @@ def test_nobody_approves_what_they_wrote(written_report, inspector, editor, make
     save(report, editor, part="section-2", text="An editor's improvement.")
     report.refresh_from_db()
     with pytest.raises(PermissionDenied, match="someone else must approve"):
-        services.report_approve(report=report, actor=editor, revision_number=report.version)
+        publication.report_approve(report=report, actor=editor, revision_number=report.version)
     other_editor = make_user(Role.EDITOR)
-    report = services.report_approve(report=report, actor=other_editor, revision_number=report.version)
+    report = publication.report_approve(report=report, actor=other_editor, revision_number=report.version)
     assert report.state == ReportState.APPROVED
 
 
@@ -160,7 +161,7 @@ def test_inspectors_and_leads_cannot_approve(written_report, inspector, lead_ins
     report = services.report_submit_for_review(report=written_report, actor=inspector)
     for person in (inspector, lead_inspector):
         with pytest.raises(PermissionDenied):
-            services.report_approve(report=report, actor=person, revision_number=report.version)
+            publication.report_approve(report=report, actor=person, revision_number=report.version)
 
 
 def test_approval_binds_to_one_revision_and_an_edit_sends_it_back(written_report, inspector, editor) -> None:
@@ -169,8 +170,8 @@ def test_approval_binds_to_one_revision_and_an_edit_sends_it_back(written_report
     save(report, inspector, text="A late change.")
     report.refresh_from_db()
     with pytest.raises(services.WorkflowError, match="changed since you reviewed"):
-        services.report_approve(report=report, actor=editor, revision_number=stale)
-    report = services.report_approve(report=report, actor=editor, revision_number=report.version)
+        publication.report_approve(report=report, actor=editor, revision_number=stale)
+    report = publication.report_approve(report=report, actor=editor, revision_number=report.version)
     save(report, inspector, text="A change after approval.")
     report.refresh_from_db()
     assert report.state == ReportState.IN_REVIEW
@@ -183,12 +184,12 @@ def test_approval_needs_a_current_sign_off(report, inspector, editor, lead_inspe
     write_whole_report(report, inspector)
     report = services.report_submit_for_review(report=report, actor=inspector)
     with pytest.raises(ValidationError, match="not signed off"):
-        services.report_approve(report=report, actor=editor, revision_number=report.version)
+        publication.report_approve(report=report, actor=editor, revision_number=report.version)
     with pytest.raises(PermissionDenied):
         services.report_sign_off_judgments(report=report, actor=inspector)
     services.report_sign_off_judgments(report=report, actor=lead_inspector)
     report.refresh_from_db()
-    assert services.report_approve(report=report, actor=editor, revision_number=report.version).state == "approved"
+    assert publication.report_approve(report=report, actor=editor, revision_number=report.version).state == "approved"
 
 
 def test_transitions_out_of_turn_are_refused(written_report, inspector, editor) -> None:

@@ -12,8 +12,9 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from reports import publication
-from reports.models import Edition, Report, ReportState
+from publishing import services as publication
+from publishing.models import Edition
+from reports.models import Report, ReportState
 from tests.conftest import start_worker, stop_worker
 from tests.reports.test_publication_faults import approved_report, wait_for
 

@@ -72,7 +72,7 @@ def post_for(action: str, report) -> tuple[str, dict[str, object]]:  # type: ign
         ),
         "submit": (reverse("reports:submit", kwargs={"pk": pk}), {}),
         "request_changes": (reverse("reports:request_changes", kwargs={"pk": pk}), {"changes-reason": "Tighten it."}),
-        "approve": (reverse("reports:approve", kwargs={"pk": pk}), {"revision": report.version}),
+        "approve": (reverse("publishing:approve", kwargs={"pk": pk}), {"revision": report.version}),
         "sign_off": (reverse("reports:sign_off", kwargs={"pk": pk}), {}),
         "comment": (reverse("reports:comment_add", kwargs={"pk": pk}), {"body": "A comment.", "part": "summary"}),
         "judgment": (

@@ -34,12 +34,15 @@ from accounts import permissions
 from inspections.models import Finding, Judgment, Programme
 from inspectorate.celery import enqueue_on_commit
 from inspectorate.site_version import site_changed_on_commit
+from publishing import rendering
+from publishing.models import Edition, EditionFinding, EditionJudgment, PressRelease
+from publishing.selectors import authors_since
 from reports import search
 from reports.audit import event_record, field_changes, report_event
 from reports.errors import WorkflowError
-from reports.models import Edition, EditionFinding, EditionJudgment, PressRelease, Report, ReportState
-from reports.selectors import authors_since
-from reports.services import clean_text, report_lock
+from reports.models import Report, ReportState
+from reports.selectors import approval_problems, report_authors
+from reports.services import clean_text, report_lock, review_mark
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -48,14 +51,50 @@ logger = logging.getLogger(__name__)
 
 #: A render that started this long ago and never finished belongs to a worker that died.
 STALE_RENDER = datetime.timedelta(minutes=10)
+#: The tasks' names (``publishing.tasks``), by which services enqueue them.
+RENDER_TASK = "publishing.tasks.edition_render_task"
+SWEEP_TASK = "publishing.tasks.publication_sweep_task"
 #: Automatic render attempts before an edition is left "failed" for an editor to retry.
 MAX_RENDER_ATTEMPTS = 3
 
 
 def _enqueue_render(edition: Edition) -> None:
-    from reports.tasks import edition_render_task
+    enqueue_on_commit(RENDER_TASK, edition.pk)
 
-    enqueue_on_commit(edition_render_task, edition.pk)
+
+# --- Approval ----------------------------------------------------------------------------------
+
+
+def report_approve(*, report: Report, actor: User, revision_number: int) -> Report:
+    """An editor approves revision ``revision_number``, which must still be the latest.
+
+    The two-person rule: nobody who wrote any revision up to it may approve it. The lead inspector
+    must have signed off the judgments first.
+    """
+    if not permissions.can_review_report(actor, report):
+        raise PermissionDenied("Only editors approve reports")
+    with transaction.atomic():
+        report = report_lock(report)
+        if report.version != revision_number:
+            raise WorkflowError("The report has changed since you reviewed it: review the latest revision")
+        revision = report.revisions.get(number=revision_number)
+        if not permissions.can_approve_report(actor, report, report_authors(report, up_to=revision_number)):
+            raise PermissionDenied("You wrote part of this report, so someone else must approve it")
+        if not can_proceed(report.approve):
+            raise WorkflowError(f"The report is {report.get_state_display().lower()}: it cannot be approved")
+        sign_off = [check.message for check in approval_problems(report)]
+        if sign_off:
+            raise ValidationError(sign_off, code="not_signed_off")
+        from_state = report.state
+        report.approve()
+        report.approved_revision = revision
+        report.save(update_fields=["state", "approved_revision", "updated_at"])
+        report_event(report, actor, "Approved", from_state, revision=revision)
+        review_mark(report=report, reviewer=actor, revision=revision)
+        # Freeze the edition and render its PDF now, in the background, so that it is ready and checked
+        # long before any go-live moment.
+        edition_prepare(report=report, actor=actor)
+    return report
 
 
 # --- Editions and rendering -------------------------------------------------------------------
@@ -111,8 +150,6 @@ def edition_render(*, edition_id: int) -> Edition | None:
     Raises the rendering error after recording it on the edition (so that the task can retry); the
     edition then shows "Render failed" with the error to editors.
     """
-    from reports.rendering import check_pdf, render_report_html, render_report_pdf
-
     with transaction.atomic():
         edition = Edition.objects.select_for_update().select_related("report", "revision").filter(pk=edition_id).first()
         if edition is None:
@@ -125,7 +162,7 @@ def edition_render(*, edition_id: int) -> Edition | None:
         edition.save(update_fields=["render_status", "render_started_at", "render_attempts"])
     report = edition.report
     try:
-        rendered = render_report_pdf(
+        rendered = rendering.render_report_pdf(
             report,
             edition.revision,
             edition=edition.number,
@@ -133,10 +170,10 @@ def edition_render(*, edition_id: int) -> Edition | None:
             change_note=edition.change_note,
             record=edition,
         )
-        check = check_pdf(rendered.content)
+        check = rendering.check_pdf(rendered.content)
         if not (check.tagged and check.pdf_ua and check.pages == rendered.pages):
             raise ValueError(f"the PDF failed its checks: tagged={check.tagged}, PDF/UA={check.pdf_ua}")
-        html = render_report_html(report, edition.revision, record=edition)
+        html = rendering.render_report_html(report, edition.revision, record=edition)
         digest = hashlib.sha256(rendered.content).hexdigest()
         with transaction.atomic():
             edition = Edition.objects.select_for_update().get(pk=edition_id)
@@ -313,9 +350,7 @@ def report_publish_now(*, report: Report, actor: User) -> Report:
 def _enqueue_sweep_at(moment: datetime.datetime | None) -> None:
     """Ask for a sweep at ``moment`` (or now). The periodic sweep would get there anyway; this makes
     the go-live prompt. A broker that is down only loses the head start."""
-    from reports.tasks import publication_sweep_task
-
-    enqueue_on_commit(publication_sweep_task, eta=moment)
+    enqueue_on_commit(SWEEP_TASK, eta=moment)
 
 
 def _publish_group(go_live_at: datetime.datetime, report_ids: list[int]) -> list[Report]:
@@ -476,14 +511,12 @@ def edition_snapshot_record(edition: Edition) -> None:
 def editions_fill_html(*, limit: int = 20) -> int:
     """Store the HTML of ready editions that have none: those rendered before editions kept their
     HTML (migration 0004). Until then their page renders the same content on each request."""
-    from reports.rendering import render_report_html
-
     filled = 0
     missing = Edition.objects.filter(render_status=Edition.RenderStatus.READY, body_html="").select_related(
         "report__inspection__force", "report__inspection__programme", "report__inspection__lead_inspector", "revision"
     )
     for edition in missing[:limit]:
-        html = render_report_html(edition.report, edition.revision, record=edition)
+        html = rendering.render_report_html(edition.report, edition.revision, record=edition)
         filled += Edition.objects.filter(pk=edition.pk, body_html="").update(
             glance_html=html.glance, body_html=html.body
         )

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from inspections import demo
-from reports import demo as reports_demo
+from publishing import demo as reports_demo
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from inspections.models import Grade
-from reports.rendering import JudgmentRow
+from publishing.rendering import JudgmentRow
 
 register = template.Library()
 

@@ -1,8 +1,8 @@
 """The report as a document: the context shared by the public page and the PDF, the accessible PDF
 itself (WeasyPrint, PDF/UA-1) and a check of a rendered PDF (pikepdf).
 
-``report_document`` builds the context of ``reports/includes/report_body.html``, which both the public
-HTML page and ``reports/pdf/report.html`` include, so the two never say different things.
+``report_document`` builds the context of ``publishing/includes/report_body.html``, which both the public
+HTML page and ``publishing/pdf/report.html`` include, so the two never say different things.
 ``render_report_pdf`` renders one revision of a report to PDF; ``check_pdf`` reads a PDF back and says
 whether it is what a publication needs (tagged, PDF/UA identified, titled, with a language).
 
@@ -41,19 +41,20 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from inspections.models import Finding, Judgment
+from publishing.models import Edition, EditionJudgment
 from reports.markup import render as render_markup
-from reports.models import Edition, EditionJudgment, Report, Revision
+from reports.models import Report, Revision
 from reports.selectors import report_parts
 
 #: The PDF's language, in the catalogue's /Lang and the document's ``lang``.
 LANGUAGE: Final = "en-GB"
-TEMPLATE: Final = "reports/pdf/report.html"
+TEMPLATE: Final = "publishing/pdf/report.html"
 NOT_GRADED: Final = "Not graded"
 PDFUA_PART: Final = "{http://www.aiim.org/pdfua/ns/id/}part"
 
 
 def _static_dir() -> Path:
-    return Path(apps.get_app_config("reports").path) / "static" / "reports"
+    return Path(apps.get_app_config("publishing").path) / "static" / "publishing"
 
 
 def stylesheet_path() -> Path:
@@ -99,8 +100,8 @@ class CauseItem:
     recommendations: list[RecommendationItem] = field(default_factory=list)
 
 
-GLANCE_TEMPLATE = "reports/includes/report_glance.html"
-BODY_TEMPLATE = "reports/includes/report_body.html"
+GLANCE_TEMPLATE = "publishing/includes/report_glance.html"
+BODY_TEMPLATE = "publishing/includes/report_body.html"
 
 
 def report_document(

@@ -1,4 +1,4 @@
-"""Background work for publication. Tasks take ids and call ``reports.publication``; the services are
+"""Background work for publication. Tasks take ids and call ``publishing.services``; the services are
 idempotent, so a task that runs twice (late acknowledgement after a worker died) does no harm."""
 
 from __future__ import annotations
@@ -7,10 +7,11 @@ from typing import Any
 
 from celery import shared_task
 
-from reports import publication
+from publishing import services as publication
 
 
 @shared_task(
+    name=publication.RENDER_TASK,
     bind=True,
     acks_late=True,
     autoretry_for=(Exception,),
@@ -23,6 +24,6 @@ def edition_render_task(self: Any, edition_id: int) -> str:
     return f"edition {edition_id}: {edition.render_status if edition else 'gone'}"
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(name=publication.SWEEP_TASK, acks_late=True, ignore_result=True)
 def publication_sweep_task() -> dict[str, int]:
     return publication.publication_sweep()

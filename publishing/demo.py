@@ -16,10 +16,11 @@ from django.utils import timezone
 from accounts.models import User
 from inspections.demo import DEMO_MARK, state_2017
 from inspections.models import Finding, Inspection
+from publishing.models import Edition
+from publishing.services import edition_snapshot_record, press_release_draft
 from reports import search
 from reports.audit import event_record
-from reports.models import Edition, Report, ReportState, Revision
-from reports.publication import edition_snapshot_record, press_release_draft
+from reports.models import Report, ReportState, Revision
 from reports.services import report_start
 
 #: When each year's legitimacy reports were published (2016: the day of the seed press release).

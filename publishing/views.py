@@ -13,14 +13,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from inspections.models import Programme
-from reports import publication
+from publishing import services as publication
+from publishing.models import Edition, PressRelease
 from reports.errors import WorkflowError
-from reports.forms import ChangeNoteForm, GoLiveForm, PccResponseForm, PressReleaseForm, WithdrawForm
-from reports.models import Edition, PressRelease, Report, ReportState
-from reports.views.workspace import actor, get_report, validation_messages, workspace_view
+from reports.forms import ApproveForm, ChangeNoteForm, GoLiveForm, PccResponseForm, PressReleaseForm, WithdrawForm
+from reports.models import Report, ReportState
+from reports.views.workspace import actor, get_report, transition_response, validation_messages, workspace_view
 
 
 def _page(request: HttpRequest, report: Report, status: int = HTTPStatus.OK, **forms: Any) -> HttpResponse:
@@ -41,7 +43,7 @@ def _page(request: HttpRequest, report: Report, status: int = HTTPStatus.OK, **f
             and editions[0].revision_id == getattr(report.latest_revision(), "pk", None)
         ),
     }
-    return render(request, "reports/publication.html", context, status=status)
+    return render(request, "publishing/publication.html", context, status=status)
 
 
 @workspace_view
@@ -135,13 +137,13 @@ def press_release_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(None, message)
             else:
                 messages.success(request, "Press release saved")
-                return redirect(reverse("reports:publication", kwargs={"pk": report.pk}))
+                return redirect(reverse("publishing:publication", kwargs={"pk": report.pk}))
         status = HTTPStatus.BAD_REQUEST
     else:
         form = PressReleaseForm(initial={"headline": release.headline, "body": release.body} if release else None)
     return render(
         request,
-        "reports/press_release_edit.html",
+        "publishing/press_release_edit.html",
         {"report": report, "form": form, "release": release, "may_edit": may_edit},
         status=status,
     )
@@ -197,7 +199,7 @@ def programme_schedule(request: HttpRequest, programme_id: int) -> HttpResponse:
     go_live_moments = sorted({r.go_live_at for r in reports if r.state == ReportState.SCHEDULED and r.go_live_at})
     return render(
         request,
-        "reports/programme_schedule.html",
+        "publishing/programme_schedule.html",
         {
             "programme": programme,
             "rows": rows,
@@ -209,4 +211,22 @@ def programme_schedule(request: HttpRequest, programme_id: int) -> HttpResponse:
             "programmes": Programme.objects.order_by("-year"),
         },
         status=status,
+    )
+
+
+@workspace_view
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report(pk)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Review the latest revision before approving")
+        return redirect(reverse("reports:review", kwargs={"pk": report.pk}))
+    return transition_response(
+        request,
+        report,
+        lambda: publication.report_approve(
+            report=report, actor=actor(request), revision_number=form.cleaned_data["revision"]
+        ),
+        "Report approved",
     )
