@@ -1,5 +1,6 @@
 """Nothing typed is lost: the judgments and earlier-findings pages save every item in one
-submission (all or nothing, errors against the item that has them)."""
+submission (all or nothing, errors against the item that has them), and the publication page shows
+a rule's refusal with the change note or reason still in its box."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from inspections.models import FindingOutcome, Judgment
+from reports import publication, services
 from reports.models import Report
 from tests.factories import FindingFactory, InspectionFactory, ProgrammeFactory, grade
 from tests.reports.publishing import force, make_programme, make_report
@@ -223,3 +225,90 @@ def test_only_the_team_may_post_outcomes(client, editor, report, earlier) -> Non
     response = client.post(earlier_url(report), {f"finding-{earlier[0].pk}-outcome": "addressed"})
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert not FindingOutcome.objects.exists()
+
+
+# --- The publication page -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def published(people, fast_pdfs) -> Report:  # type: ignore[no-untyped-def]
+    return make_report(make_programme("Record forms", 2016), force("west-midlands-police"), people, state="published")
+
+
+def publication_url(report: Report) -> str:
+    return reverse("reports:publication", kwargs={"pk": report.pk})
+
+
+def test_a_correction_refused_by_the_two_person_rule_shows_why_and_keeps_the_change_note(
+    client, people, published
+) -> None:
+    services.report_save_part(
+        report=published, actor=people.editor, part="summary", text="An editor's fix.", based_on=published.version
+    )
+    client.force_login(people.editor)
+    response = client.post(
+        publication_url(published),
+        {"action": "correct", "correct-change_note": "Corrected the number of officers in the summary."},
+    )
+    page = response.content.decode()
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert page.count("You wrote part of this correction, so another editor must publish it") == 2
+    assert 'href="#id_correct-change_note"' in page
+    assert "Corrected the number of officers in the summary.</textarea>" in page
+    assert published.editions.count() == 1
+
+
+def test_withdrawing_without_a_reason_is_refused_and_nothing_is_lost(client, people, published) -> None:
+    client.force_login(people.editor)
+    response = client.post(publication_url(published), {"action": "withdraw", "withdraw-reason": "   "})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Enter the reason for withdrawing the report" in response.content.decode()
+    published.refresh_from_db()
+    assert published.withdrawn_at is None
+
+
+def test_a_correction_with_nothing_to_publish_keeps_the_change_note(client, people, published) -> None:
+    client.force_login(people.editor)
+    response = client.post(
+        publication_url(published), {"action": "correct", "correct-change_note": "A note with nothing to publish."}
+    )
+    page = response.content.decode()
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Edit the report first: the latest revision is already published" in page
+    assert "A note with nothing to publish.</textarea>" in page
+
+
+def test_a_withdrawal_refused_by_a_rule_shows_why_and_keeps_the_reason(client, people, published) -> None:
+    # Another editor withdrew it while this one was typing.
+    publication.report_withdraw(report=published, actor=people.editor, reason="Withdrawn first.")
+    client.force_login(people.editor)
+    response = client.post(
+        publication_url(published), {"action": "withdraw", "withdraw-reason": "Withdrawn pending a legal review."}
+    )
+    page = response.content.decode()
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "only a published report is withdrawn" in page
+    assert 'href="#id_withdraw-reason"' in page
+    assert "Withdrawn pending a legal review.</textarea>" in page
+    published.refresh_from_db()
+    assert published.withdrawal_reason == "Withdrawn first."
+
+
+@pytest.mark.parametrize("action", ["correct", "withdraw", "publish_now", "pcc"])
+def test_a_non_editor_posting_to_the_publication_page_gets_403(client, people, published, action: str) -> None:
+    services.report_save_part(
+        report=published, actor=people.inspector, part="summary", text="A fix.", based_on=published.version
+    )
+    client.force_login(people.inspector)
+    response = client.post(
+        publication_url(published),
+        {
+            "action": action,
+            "correct-change_note": "A note.",
+            "withdraw-reason": "A reason.",
+            "pcc-url": "https://x.example",
+        },
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    published.refresh_from_db()
+    assert published.withdrawn_at is None and published.editions.count() == 1
