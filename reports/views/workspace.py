@@ -223,11 +223,9 @@ def part_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                         },
                         status=HTTPStatus.CONFLICT,
                     )
-                except services.WorkflowError as error:
-                    messages.error(request, str(error))
-                    return redirect(report_url(report))
-                except ValidationError as error:
-                    for message in validation_messages(error):
+                except (services.WorkflowError, ValidationError) as error:
+                    # Refused by a rule (the report has moved on, say): the text stays in the box.
+                    for message in refusal_messages(error):
                         form.add_error("text", message)
                     status = HTTPStatus.BAD_REQUEST
                 else:
@@ -262,7 +260,7 @@ def part_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "section": section,
             "judgment": judgment,
             "findings": findings,
-            "may_edit": may_edit,
+            "may_edit": may_edit or status == HTTPStatus.BAD_REQUEST,
             "current": None if may_edit else mark_safe(markup.render(latest.part(key) if latest else "")),  # noqa: S308
             "comments": report.comments.filter(part=key, reply_to__isnull=True)
             .prefetch_related("replies__author")
@@ -653,6 +651,10 @@ def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """What changed since the reviewer's last review, the comment threads, and the decision."""
     report = get_report(pk)
+    return render(request, "reports/review.html", review_context(request, report))
+
+
+def review_context(request: HttpRequest, report: Report, reason_form: ReasonForm | None = None) -> dict[str, Any]:
     latest = report.latest_revision()
     mark = ReviewMark.objects.filter(report=report, reviewer=actor(request)).select_related("revision").first()
     since = mark.revision if mark else None
@@ -669,13 +671,13 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "first_look": since is None,
             "rows": rows,
             "threads": threads,
-            "reason_form": ReasonForm(prefix="changes"),
+            "reason_form": reason_form or ReasonForm(prefix="changes"),
             "approve_form": ApproveForm(initial={"revision": report.version}),
             "comment_form": CommentForm(),
             "approval_problems": selectors.approval_problems(report),
         }
     )
-    return render(request, "reports/review.html", context)
+    return context
 
 
 @workspace_view
@@ -757,15 +759,23 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 @require_POST
 def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the report back. Refused (no reason, or the report has moved on), the review page
+    answers 400 with the message and the reason as typed."""
     report = get_report(pk)
     form = ReasonForm(request.POST, prefix="changes")
-    reason = form.data.get("changes-reason", "")
-    return transition_response(
-        request,
-        report,
-        lambda: services.report_request_changes(report=report, actor=actor(request), reason=str(reason)),
-        "Changes requested",
-    )
+    if form.is_valid():
+        try:
+            services.report_request_changes(report=report, actor=actor(request), reason=form.cleaned_data["reason"])
+        except (services.WorkflowError, ValidationError) as error:
+            for message in refusal_messages(error):
+                form.add_error("reason", message)
+        else:
+            messages.success(request, "Changes requested")
+            return redirect(report_url(report))
+    elif not permissions.can_review_report(request.user, report):
+        raise PermissionDenied("Only editors review reports")
+    report.refresh_from_db()
+    return render(request, "reports/review.html", review_context(request, report, form), status=HTTPStatus.BAD_REQUEST)
 
 
 @workspace_view

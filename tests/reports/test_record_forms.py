@@ -312,3 +312,47 @@ def test_a_non_editor_posting_to_the_publication_page_gets_403(client, people, p
     assert response.status_code == HTTPStatus.FORBIDDEN
     published.refresh_from_db()
     assert published.withdrawn_at is None and published.editions.count() == 1
+
+
+# --- The part editor and the review's "Request changes" ---------------------------------------------
+
+
+def test_a_part_saved_after_the_report_was_scheduled_keeps_the_text(client, people, fast_pdfs) -> None:
+    scheduled = make_report(
+        make_programme("Frozen text", 2016), force("west-midlands-police"), people, state="scheduled"
+    )
+    client.force_login(people.inspector)
+    response = client.post(
+        reverse("reports:part", kwargs={"pk": scheduled.pk, "key": "summary"}),
+        {"text": "A summary typed while it was scheduled.", "based_on": scheduled.version},
+    )
+    page = response.content.decode()
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "The report is scheduled: it can no longer be edited" in page
+    assert "A summary typed while it was scheduled.</textarea>" in page
+
+
+def test_request_changes_without_a_reason_or_too_late_keeps_the_page_and_the_reason(
+    client, inspector, editor, written_report
+) -> None:
+    services.report_submit_for_review(report=written_report, actor=inspector)
+    url = reverse("reports:request_changes", kwargs={"pk": written_report.pk})
+    client.force_login(editor)
+    response = client.post(url, {"changes-reason": "  "})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Enter what needs to change" in response.content.decode()
+    # Another editor sent it back first: the second reason is refused by the workflow, not lost.
+    services.report_request_changes(report=written_report, actor=editor, reason="First.")
+    response = client.post(url, {"changes-reason": "Say more about ethics."})
+    page = response.content.decode()
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "changes cannot be requested" in page
+    assert "Say more about ethics.</textarea>" in page
+
+
+def test_request_changes_by_an_inspector_is_403(client, inspector, written_report) -> None:
+    services.report_submit_for_review(report=written_report, actor=inspector)
+    client.force_login(inspector)
+    url = reverse("reports:request_changes", kwargs={"pk": written_report.pk})
+    assert client.post(url, {"changes-reason": "Mine."}).status_code == HTTPStatus.FORBIDDEN
+    assert client.post(url, {"changes-reason": ""}).status_code == HTTPStatus.FORBIDDEN
