@@ -91,6 +91,14 @@ def validation_messages(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
 
 
+def refusal_messages(error: Exception) -> list[str]:
+    """What a service said when it refused for a rule: a ``WorkflowError``, a ``ValidationError``,
+    or a ``PermissionDenied`` raised after the view has checked the person's role."""
+    if isinstance(error, ValidationError):
+        return validation_messages(error)
+    return [str(error)] if str(error) else ["This cannot be done now"]
+
+
 # --- Dashboard --------------------------------------------------------------------------------
 
 
@@ -305,14 +313,6 @@ def add_item_errors(form: Form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
-
-
-def refusal_messages(error: Exception) -> list[str]:
-    """What a service said when it refused for a rule: a ``WorkflowError``, a ``ValidationError``,
-    or a ``PermissionDenied`` raised after the view has checked the person's role."""
-    if isinstance(error, ValidationError):
-        return validation_messages(error)
-    return [str(error)] if str(error) else ["This cannot be done now"]
 
 
 def not_editable_message(report: Report, what: str) -> str:
