@@ -283,7 +283,7 @@ class Finding(models.Model):
     One table for every kind, so that a later inspection can follow up any earlier finding and
     record what became of it. Each kind has its own proxy model below for the admin.
     A cause of concern is only ever created together with its recommendations (see
-    ``inspections.services.cause_of_concern_create`` and the admin's inline).
+    ``reports.record.cause_of_concern_create`` and the admin's inline).
     """
 
     class Kind(models.TextChoices):

@@ -22,7 +22,23 @@ from publishing.models import Edition, PressRelease
 from reports.errors import WorkflowError
 from reports.forms import ApproveForm, ChangeNoteForm, GoLiveForm, PccResponseForm, PressReleaseForm, WithdrawForm
 from reports.models import Report, ReportState
-from reports.views.workspace import actor, get_report, transition_response, validation_messages, workspace_view
+from reports.views.workspace import (
+    actor,
+    get_report,
+    refusal_messages,
+    transition_response,
+    validation_messages,
+    workspace_view,
+)
+
+# Where the error summary takes the reader when a service refuses an action: the first field of the
+# form they sent, or the actions as a whole for the buttons without a form.
+REFUSAL_ANCHORS = {
+    "schedule": "id_schedule-go_live_date",
+    "correct": "id_correct-change_note",
+    "withdraw": "id_withdraw-reason",
+    "pcc": "id_pcc-url",
+}
 
 
 def _page(request: HttpRequest, report: Report, status: int = HTTPStatus.OK, **forms: Any) -> HttpResponse:
@@ -36,6 +52,8 @@ def _page(request: HttpRequest, report: Report, status: int = HTTPStatus.OK, **f
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(prefix="withdraw"),
         "pcc_form": forms.get("pcc_form") or PccResponseForm(prefix="pcc"),
         "errors": forms.get("errors", []),
+        "refused": forms.get("refused", ""),
+        "refusal_anchor": REFUSAL_ANCHORS.get(forms.get("refused", ""), "actions"),
         "now": timezone.now(),
         "latest_is_live": bool(
             editions
@@ -48,6 +66,13 @@ def _page(request: HttpRequest, report: Report, status: int = HTTPStatus.OK, **f
 
 @workspace_view
 def publication_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The publication page, and its actions (one POST per form, named by ``action``).
+
+    Someone who is not an editor gets 403. A refusal by a rule (a ``WorkflowError``, a
+    ``ValidationError``, or a ``PermissionDenied`` from the service: the role was checked here first,
+    so it is the two-person rule or the like) answers 400 with the service's message on this page
+    and the form they sent as they typed it.
+    """
     report = get_report(pk)
     if request.method != "POST":
         return _page(request, report)
@@ -106,10 +131,9 @@ def publication_page(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(request.path)
         else:
             forms["errors"] = ["Choose an action"]
-    except WorkflowError as error:
-        forms["errors"] = [str(error)]
-    except ValidationError as error:
-        forms["errors"] = validation_messages(error)
+    except (WorkflowError, ValidationError, PermissionDenied) as error:
+        forms["errors"] = refusal_messages(error)
+        forms["refused"] = action
     report.refresh_from_db()
     return _page(request, report, HTTPStatus.BAD_REQUEST, **forms)
 

@@ -4,11 +4,14 @@ selectors decide."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from crispy_forms_gds.layout import Submit
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from inspections.models import FindingOutcome, Grade
 from inspectorate.forms import GovUKForm
@@ -69,22 +72,53 @@ class CommentForm(GovUKForm):
     reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class JudgmentForm(GovUKForm):
-    """The grade and narrative for one question, or for a pillar overall."""
+class MultilineField(forms.CharField):
+    """A textarea's text with its line breaks as ``\n``: browsers send ``\r\n``, so without this a
+    text sent back untouched would count as changed."""
 
-    submit_label = "Save judgment"
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).replace("\r\n", "\n")
+
+
+def for_whom(text: str, whom: str) -> SafeString:
+    """``text`` with " for <whom>" for screen readers only: each item's fields have their own names,
+    while sighted readers take the item from its heading."""
+    return format_html('{}<span class="govuk-visually-hidden"> for {}</span>', text, whom)
+
+
+class ItemForm(GovUKForm):
+    """One item of a page that saves many in one submission. Left as it was, it is neither validated
+    nor saved (``empty_permitted``); its error messages name the item, as the page's one error
+    summary lists them all."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("empty_permitted", True)
+        kwargs.setdefault("use_required_attribute", False)
+        super().__init__(*args, **kwargs)
+
+
+class JudgmentForm(ItemForm):
+    """The grade and narrative for one question, or for a pillar overall."""
 
     def __init__(self, *args: Any, grades: list[Grade] | None, label: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if grades is not None:
             self.fields["grade"] = forms.ChoiceField(
-                label=f"Grade for {label}",
+                label=for_whom("Grade", label),
                 choices=[(str(grade.pk), grade.label) for grade in grades],
                 widget=forms.RadioSelect,
-                error_messages={"required": "Select a grade", "invalid_choice": "Select a grade from the list"},
+                error_messages={
+                    "required": f"Select a grade for {label}",
+                    "invalid_choice": f"Select one of the grades listed for {label}",
+                },
             )
-        self.fields["narrative"] = forms.CharField(
-            label="Narrative", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20_000
+        self.fields["narrative"] = MultilineField(
+            label=for_whom("Narrative", label),
+            help_text="What the report says about this judgment. Optional.",
+            widget=forms.Textarea(attrs={"rows": 4}),
+            required=False,
+            max_length=20_000,
+            error_messages={"max_length": f"The narrative for {label} must be 20,000 characters or fewer"},
         )
         self.order_fields(["grade", "narrative"])
 
@@ -143,15 +177,40 @@ class CauseOfConcernForm(GovUKForm):
         self.fields["question"].choices = [("", "Select a section"), *questions]  # type: ignore[attr-defined]
 
 
-class OutcomeForm(GovUKForm):
-    submit_label = "Save outcome"
-    outcome = forms.ChoiceField(
-        label="What became of it",
-        choices=FindingOutcome.Outcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select what became of the finding"},
-    )
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5_000)
+class OutcomeForm(ItemForm):
+    """What became of one earlier finding, named by ``label``."""
+
+    def __init__(self, *args: Any, label: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"] = forms.ChoiceField(
+            label=for_whom("What became of it", label),
+            choices=FindingOutcome.Outcome.choices,
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": f"Select what became of {label}",
+                "invalid_choice": f"Select one of the outcomes listed for {label}",
+            },
+        )
+        self.fields["note"] = MultilineField(
+            label=for_whom("Note", label),
+            help_text="Optional.",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            max_length=5_000,
+            error_messages={"max_length": f"The note on {label} must be 5,000 characters or fewer"},
+        )
+
+
+def error_links(forms_with_anchors: Iterable[tuple[forms.Form, str]]) -> list[tuple[str, str]]:
+    """Each error of several forms, with where a GOV.UK error summary links it: a field's error to
+    its input (the first radio of a radio group), a form's own error to ``anchor``, the item it is for."""
+    links: list[tuple[str, str]] = []
+    for form, anchor in forms_with_anchors:
+        links.extend((str(message), anchor) for message in form.non_field_errors())
+        for field in form:
+            target = f"{field.auto_id}_1" if isinstance(field.field.widget, forms.RadioSelect) else field.id_for_label
+            links.extend((str(message), target) for message in field.errors)
+    return links
 
 
 class FactCheckIssueForm(GovUKForm):

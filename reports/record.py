@@ -242,32 +242,6 @@ def judgment_record(
     return result
 
 
-@dataclass(frozen=True)
-class JudgmentInput:
-    """One judgment as a form gives it."""
-
-    grade: Grade | None
-    narrative: str
-    question: Question | None = None
-    pillar: Pillar | None = None
-
-
-def judgments_record(*, inspection: Inspection, actor: User, judgments: Sequence[JudgmentInput]) -> list[Judgment]:
-    """Record several judgments at once, all or none (a page's whole form)."""
-    with transaction.atomic():
-        return [
-            judgment_record(
-                inspection=inspection,
-                actor=actor,
-                grade=item.grade,
-                narrative=item.narrative,
-                question=item.question,
-                pillar=item.pillar,
-            )
-            for item in judgments
-        ]
-
-
 def finding_add(*, inspection: Inspection, actor: User, kind: str, text: str, question: Question | None) -> Finding:
     """Record an area for improvement or notable practice. Causes of concern go through
     ``cause_of_concern_create``, which insists on a recommendation."""
@@ -345,24 +319,114 @@ def finding_outcome_record(
     return result
 
 
+# --- Several items in one submission -------------------------------------------------------------
+# The judgments and earlier-findings pages save every item in one go. These services add no rule of
+# their own: each item goes through the one-item service above, so whatever that checks applies.
+
+
+@dataclass(frozen=True)
+class JudgmentInput:
+    """One judgment to record: for ``question``, or (with ``pillar``) for a pillar overall."""
+
+    grade: Grade | None
+    narrative: str
+    question: Question | None = None
+    pillar: Pillar | None = None
+
+
 @dataclass(frozen=True)
 class OutcomeInput:
+    """What became of one earlier ``finding``."""
+
     finding: Finding
     outcome: str
     note: str = ""
 
 
+class ItemsInvalid(ValidationError):
+    """Some items of a batch were refused, so none was saved. ``by_item`` maps the position of each
+    refused item (in the sequence given) to its ``ValidationError``."""
+
+    def __init__(self, by_item: dict[int, ValidationError]) -> None:
+        self.by_item = by_item
+        super().__init__(list(by_item.values()))
+
+
+def judgments_record(*, inspection: Inspection, actor: User, judgments: Sequence[JudgmentInput]) -> list[Judgment]:
+    """Record several judgments of ``inspection`` at once: all of them, or none.
+
+    Each item goes through ``judgment_record``, inside one transaction. An item that says what is
+    already stored (the same grade and narrative; nothing stored counts as no grade and no
+    narrative) is skipped, so an unchanged judgment is not rewritten.
+
+    Returns the judgments written, in the order given. Raises ``ItemsInvalid`` (a ``ValidationError``)
+    naming every item ``judgment_record`` refused with a ``ValidationError``, after trying them all;
+    any other error (``PermissionDenied`` among them) stops at the first item that raises it. Either
+    way nothing is saved.
+    """
+    stored = {(j.question_id, j.pillar_id): j for j in inspection.judgments.all()}
+    written: list[Judgment] = []
+    refused: dict[int, ValidationError] = {}
+    with transaction.atomic():
+        for position, item in enumerate(judgments):
+            current = stored.get((item.question.pk if item.question else None, item.pillar.pk if item.pillar else None))
+            before = (current.grade_id, current.narrative) if current else (None, "")
+            if before == (item.grade.pk if item.grade else None, item.narrative.strip()):
+                continue
+            try:
+                written.append(
+                    judgment_record(
+                        inspection=inspection,
+                        actor=actor,
+                        grade=item.grade,
+                        narrative=item.narrative,
+                        question=item.question,
+                        pillar=item.pillar,
+                    )
+                )
+            except ValidationError as error:
+                refused[position] = error
+        if refused:
+            raise ItemsInvalid(refused)
+    return written
+
+
 def finding_outcomes_record(
     *, inspection: Inspection, actor: User, outcomes: Sequence[OutcomeInput]
 ) -> list[FindingOutcome]:
-    """Record what became of several earlier findings at once, all or none."""
+    """Record what ``inspection`` says became of several earlier findings at once: all, or none.
+
+    Each item goes through ``finding_outcome_record``, inside one transaction. An item that says
+    what is already recorded (the same outcome and note) is skipped, so it is not rewritten.
+
+    Returns the outcomes written, in the order given. Raises ``ItemsInvalid`` (a ``ValidationError``)
+    naming every item ``finding_outcome_record`` refused with a ``ValidationError``, after trying them
+    all; any other error (``PermissionDenied`` among them) stops at the first item that raises it.
+    Either way nothing is saved.
+    """
+    stored = {o.finding_id: o for o in inspection.finding_outcomes.all()}
+    written: list[FindingOutcome] = []
+    refused: dict[int, ValidationError] = {}
     with transaction.atomic():
-        return [
-            finding_outcome_record(
-                inspection=inspection, finding=item.finding, actor=actor, outcome=item.outcome, note=item.note
-            )
-            for item in outcomes
-        ]
+        for position, item in enumerate(outcomes):
+            current = stored.get(item.finding.pk)
+            if current is not None and current.outcome == item.outcome and current.note == item.note:
+                continue
+            try:
+                written.append(
+                    finding_outcome_record(
+                        inspection=inspection,
+                        finding=item.finding,
+                        actor=actor,
+                        outcome=item.outcome,
+                        note=item.note,
+                    )
+                )
+            except ValidationError as error:
+                refused[position] = error
+        if refused:
+            raise ItemsInvalid(refused)
+    return written
 
 
 # --- Recommendations after publication ---------------------------------------------------------------

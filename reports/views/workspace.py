@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,17 +43,22 @@ from reports.forms import (
     OutcomeForm,
     PartForm,
     ReasonForm,
+    error_links,
 )
 from reports.models import FactCheck, FactCheckPoint, Report, ReportState, ReviewComment, ReviewMark
 from reports.record import (
+    ItemsInvalid,
+    JudgmentInput,
+    OutcomeInput,
     RecommendationInput,
     cause_of_concern_create,
     finding_add,
-    finding_outcome_record,
-    judgment_record,
+    finding_outcomes_record,
+    judgments_record,
 )
 
 View = Callable[..., HttpResponse]
+ItemFormT = TypeVar("ItemFormT", bound=Form)
 
 
 def workspace_view(view: View) -> View:
@@ -84,6 +90,14 @@ def report_url(report: Report, name: str = "reports:report", **kwargs: Any) -> s
 
 def validation_messages(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
+
+
+def refusal_messages(error: Exception) -> list[str]:
+    """What a service said when it refused for a rule: a ``WorkflowError``, a ``ValidationError``,
+    or a ``PermissionDenied`` raised after the view has checked the person's role."""
+    if isinstance(error, ValidationError):
+        return validation_messages(error)
+    return [str(error)] if str(error) else ["This cannot be done now"]
 
 
 # --- Dashboard --------------------------------------------------------------------------------
@@ -218,11 +232,9 @@ def part_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                         },
                         status=HTTPStatus.CONFLICT,
                     )
-                except WorkflowError as error:
-                    messages.error(request, str(error))
-                    return redirect(report_url(report))
-                except ValidationError as error:
-                    for message in validation_messages(error):
+                except (WorkflowError, ValidationError) as error:
+                    # Refused by a rule (the report has moved on, say): the text stays in the box.
+                    for message in refusal_messages(error):
                         form.add_error("text", message)
                     status = HTTPStatus.BAD_REQUEST
                 else:
@@ -257,7 +269,7 @@ def part_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "section": section,
             "judgment": judgment,
             "findings": findings,
-            "may_edit": may_edit,
+            "may_edit": may_edit or status == HTTPStatus.BAD_REQUEST,
             "current": None if may_edit else mark_safe(markup.render(latest.part(key) if latest else "")),  # noqa: S308
             "comments": report.comments.filter(part=key, reply_to__isnull=True)
             .prefetch_related("replies__author")
@@ -278,88 +290,150 @@ def preview(request: HttpRequest) -> HttpResponse:
 # --- Judgments, findings and earlier findings --------------------------------------------------
 
 
+def submitted(form: Form, data: QueryDict) -> bool:
+    """Whether the POST carries any of ``form``'s fields. An item the page did not show (added since
+    it was loaded) is then left alone rather than read as emptied."""
+    return any(form.add_prefix(name) in data for name in form.fields)
+
+
+def bind_item(request: HttpRequest, form_class: type[ItemFormT], **kwargs: Any) -> ItemFormT:
+    """An item's form, bound to the POST if the POST carries the item."""
+    if request.method == "POST":
+        form = form_class(request.POST, **kwargs)
+        if submitted(form, request.POST):
+            return form
+    return form_class(**kwargs)
+
+
+def add_item_errors(form: Form, error: ValidationError) -> None:
+    """A service's refusal of one item, shown against the field it names, or the item as a whole."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            for message in ValidationError(errors).messages:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def not_editable_message(report: Report, what: str) -> str:
+    return f"The report is {report.get_state_display().lower()}: {what} can no longer be changed"
+
+
+def judgment_subjects(report: Report) -> list[dict[str, Any]]:
+    """The page's items: each pillar overall, then each question."""
+    programme = report.inspection.programme
+    subjects: list[dict[str, Any]] = [
+        {
+            "key": f"pillar-{pillar.pk}",
+            "label": f"{pillar.name} overall",
+            "pillar": pillar,
+            "question": None,
+            "graded": True,
+        }
+        for pillar in programme.pillars.all()
+    ]
+    subjects.extend(
+        {
+            "key": f"question-{question.pk}",
+            "label": f"{question.number}. {question.short_title}",
+            "pillar": None,
+            "question": question,
+            "graded": question.graded,
+        }
+        for question in programme.questions.all()
+    )
+    return subjects
+
+
+def subject_key(subject: dict[str, Any]) -> tuple[int | None, int | None]:
+    """The (question, pillar) ids a judgment is stored under."""
+    return (
+        subject["question"].pk if subject["question"] else None,
+        subject["pillar"].pk if subject["pillar"] else None,
+    )
+
+
 @workspace_view
 def judgments(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every judgment of the inspection on one form: "Save" records every item changed, or none.
+
+    An invalid item keeps the page (400) with every value typed, its errors against it; an item left
+    as it was is not rewritten. Only the inspection's team may post (403 otherwise); a report no
+    longer editable refuses with a message, the typed values still there.
+    """
     report = get_report(pk)
     inspection = report.inspection
-    programme = inspection.programme
-    may_change = report.is_editable and permissions.can_change_inspection(request.user, inspection)
-    grades = list(Grade.objects.filter(scale=programme.scale))
-    existing = {(j.question_id, j.pillar_id): j for j in inspection.judgments.all()}
-    subjects: list[dict[str, Any]] = []
-    for pillar in programme.pillars.all():
-        subjects.append(
-            {
-                "key": f"pillar-{pillar.pk}",
-                "label": f"{pillar.name} overall",
-                "pillar": pillar,
-                "question": None,
-                "graded": True,
-            }
-        )
-    for question in programme.questions.all():
-        subjects.append(
-            {
-                "key": f"question-{question.pk}",
-                "label": f"{question.number}. {question.short_title}",
-                "pillar": None,
-                "question": question,
-                "graded": question.graded,
-            }
-        )
-    status = HTTPStatus.OK
+    may_record = permissions.can_change_inspection(request.user, inspection)
+    if request.method == "POST" and not may_record:
+        raise PermissionDenied("You cannot change this inspection's judgments")
+    grades = list(Grade.objects.filter(scale=inspection.programme.scale))
+    grade_of = {str(grade.pk): grade for grade in grades}
+    existing = {(j.question_id, j.pillar_id): j for j in inspection.judgments.select_related("grade")}
+    subjects = judgment_subjects(report)
     for subject in subjects:
-        current = existing.get(
-            (
-                subject["question"].pk if subject["question"] else None,
-                subject["pillar"].pk if subject["pillar"] else None,
-            )
-        )
+        current = existing.get(subject_key(subject))
         initial = {
             "grade": str(current.grade_id) if current and current.grade_id else None,
             "narrative": current.narrative if current else "",
         }
-        bound = request.method == "POST" and request.POST.get("subject") == subject["key"]
-        form = JudgmentForm(
-            request.POST if bound else None,
+        subject["current"] = current
+        subject["form"] = bind_item(
+            request,
+            JudgmentForm,
             initial=initial,
             prefix=subject["key"],
             grades=grades if subject["graded"] else None,
             label=subject["label"],
         )
-        if bound:
-            if not may_change:
-                raise PermissionDenied("You cannot change this inspection's judgments")
-            if form.is_valid():
-                grade = next((g for g in grades if str(g.pk) == form.cleaned_data.get("grade")), None)
-                try:
-                    judgment_record(
-                        inspection=inspection,
-                        actor=actor(request),
-                        grade=grade,
-                        narrative=form.cleaned_data["narrative"],
-                        question=subject["question"],
-                        pillar=subject["pillar"],
-                    )
-                except ValidationError as error:
-                    for message in validation_messages(error):
-                        form.add_error(None, message)
-                    status = HTTPStatus.BAD_REQUEST
-                else:
-                    messages.success(request, f"Judgment for {subject['label']} saved")
-                    return redirect(report_url(report, "reports:judgments"))
+    status = HTTPStatus.OK
+    errors: list[str] = []
+    if request.method == "POST":
+        sent = [subject for subject in subjects if subject["form"].is_bound]
+        if all(subject["form"].is_valid() for subject in sent):
+            changed = [subject for subject in sent if subject["form"].has_changed()]
+            try:
+                if not report.is_editable:
+                    raise WorkflowError(not_editable_message(report, "its judgments"))
+                written = judgments_record(
+                    inspection=inspection,
+                    actor=actor(request),
+                    judgments=[
+                        JudgmentInput(
+                            grade=grade_of.get(subject["form"].cleaned_data.get("grade") or ""),
+                            narrative=subject["form"].cleaned_data.get("narrative", ""),
+                            question=subject["question"],
+                            pillar=subject["pillar"],
+                        )
+                        for subject in changed
+                    ],
+                )
+            except ItemsInvalid as error:
+                for position, item_error in error.by_item.items():
+                    add_item_errors(changed[position]["form"], item_error)
+            except (ValidationError, PermissionDenied, WorkflowError) as error:
+                errors = refusal_messages(error)
             else:
-                status = HTTPStatus.BAD_REQUEST
-        subject["form"] = form
-        subject["current"] = current
+                saved = {(judgment.question_id, judgment.pillar_id) for judgment in written}
+                labels = [subject["label"] for subject in changed if subject_key(subject) in saved]
+                if labels:
+                    messages.success(
+                        request, f"{'Judgments' if len(labels) > 1 else 'Judgment'} saved: {'; '.join(labels)}"
+                    )
+                else:
+                    messages.info(request, "No changes to save")
+                return redirect(report_url(report, "reports:judgments"))
+        status = HTTPStatus.BAD_REQUEST
     return render(
         request,
         "reports/judgments.html",
         {
             "report": report,
             "subjects": subjects,
-            "may_change": may_change,
+            "may_change": (report.is_editable and may_record) or status == HTTPStatus.BAD_REQUEST,
             "may_sign_off": report.is_editable and permissions.can_sign_off_judgments(request.user, report),
+            "errors": errors,
+            "error_links": error_links((subject["form"], f"{subject['key']}-item") for subject in subjects),
         },
         status=status,
     )
@@ -430,40 +504,69 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_view
 def earlier_findings(request: HttpRequest, pk: int) -> HttpResponse:
+    """What became of each of the force's earlier open findings, all on one form: "Save" records
+    every item changed, or none, as on the judgments page."""
     report = get_report(pk)
     inspection = report.inspection
-    may_change = report.is_editable and permissions.can_change_inspection(request.user, inspection)
+    may_record = permissions.can_change_inspection(request.user, inspection)
+    if request.method == "POST" and not may_record:
+        raise PermissionDenied("You cannot change this inspection's record")
     recorded = {o.finding_id: o for o in inspection.finding_outcomes.all()}
-    rows = []
-    status = HTTPStatus.OK
-    for finding in earlier_open_findings(inspection=inspection):
+    rows: list[dict[str, Any]] = []
+    for number, finding in enumerate(earlier_open_findings(inspection=inspection), start=1):
         outcome = recorded.get(finding.pk)
-        prefix = f"finding-{finding.pk}"
-        bound = request.method == "POST" and request.POST.get("finding") == str(finding.pk)
-        form = OutcomeForm(
-            request.POST if bound else None,
-            prefix=prefix,
+        label = f"finding {number} ({finding.get_kind_display().lower()} from {finding.inspection.programme.name})"
+        form = bind_item(
+            request,
+            OutcomeForm,
+            prefix=f"finding-{finding.pk}",
+            label=label,
             initial={"outcome": outcome.outcome if outcome else None, "note": outcome.note if outcome else ""},
         )
-        if bound:
-            if not may_change:
-                raise PermissionDenied("You cannot change this inspection's record")
-            if form.is_valid():
-                finding_outcome_record(
+        rows.append({"finding": finding, "number": number, "outcome": outcome, "form": form})
+    status = HTTPStatus.OK
+    errors: list[str] = []
+    if request.method == "POST":
+        sent = [row for row in rows if row["form"].is_bound]
+        if all(row["form"].is_valid() for row in sent):
+            changed = [row for row in sent if row["form"].has_changed()]
+            try:
+                if not report.is_editable:
+                    raise WorkflowError(not_editable_message(report, "its record"))
+                written = finding_outcomes_record(
                     inspection=inspection,
-                    finding=finding,
                     actor=actor(request),
-                    outcome=form.cleaned_data["outcome"],
-                    note=form.cleaned_data["note"],
+                    outcomes=[
+                        OutcomeInput(
+                            finding=row["finding"],
+                            outcome=row["form"].cleaned_data["outcome"],
+                            note=row["form"].cleaned_data.get("note", ""),
+                        )
+                        for row in changed
+                    ],
                 )
-                messages.success(request, "Outcome saved")
+            except ItemsInvalid as error:
+                for position, item_error in error.by_item.items():
+                    add_item_errors(changed[position]["form"], item_error)
+            except (ValidationError, PermissionDenied, WorkflowError) as error:
+                errors = refusal_messages(error)
+            else:
+                if written:
+                    messages.success(request, f"{len(written)} {'outcome' if len(written) == 1 else 'outcomes'} saved")
+                else:
+                    messages.info(request, "No changes to save")
                 return redirect(report_url(report, "reports:earlier_findings"))
-            status = HTTPStatus.BAD_REQUEST
-        rows.append({"finding": finding, "outcome": outcome, "form": form})
+        status = HTTPStatus.BAD_REQUEST
     return render(
         request,
         "reports/earlier_findings.html",
-        {"report": report, "rows": rows, "may_change": may_change},
+        {
+            "report": report,
+            "rows": rows,
+            "may_change": (report.is_editable and may_record) or status == HTTPStatus.BAD_REQUEST,
+            "errors": errors,
+            "error_links": error_links((row["form"], f"finding-{row['finding'].pk}-item") for row in rows),
+        },
         status=status,
     )
 
@@ -549,6 +652,10 @@ def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """What changed since the reviewer's last review, the comment threads, and the decision."""
     report = get_report(pk)
+    return render(request, "reports/review.html", review_context(request, report))
+
+
+def review_context(request: HttpRequest, report: Report, reason_form: ReasonForm | None = None) -> dict[str, Any]:
     latest = report.latest_revision()
     mark = ReviewMark.objects.filter(report=report, reviewer=actor(request)).select_related("revision").first()
     since = mark.revision if mark else None
@@ -566,13 +673,13 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "record_changes": selectors.record_changes_since(report, mark.at if mark else None),
             "threads": threads,
-            "reason_form": ReasonForm(prefix="changes"),
+            "reason_form": reason_form or ReasonForm(prefix="changes"),
             "approve_form": ApproveForm(initial={"revision": report.version}),
             "comment_form": CommentForm(),
             "approval_problems": selectors.approval_problems(report),
         }
     )
-    return render(request, "reports/review.html", context)
+    return context
 
 
 @workspace_view
@@ -654,15 +761,23 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 @require_POST
 def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the report back. Refused (no reason, or the report has moved on), the review page
+    answers 400 with the message and the reason as typed."""
     report = get_report(pk)
     form = ReasonForm(request.POST, prefix="changes")
-    reason = form.data.get("changes-reason", "")
-    return transition_response(
-        request,
-        report,
-        lambda: services.report_request_changes(report=report, actor=actor(request), reason=str(reason)),
-        "Changes requested",
-    )
+    if form.is_valid():
+        try:
+            services.report_request_changes(report=report, actor=actor(request), reason=form.cleaned_data["reason"])
+        except (WorkflowError, ValidationError) as error:
+            for message in refusal_messages(error):
+                form.add_error("reason", message)
+        else:
+            messages.success(request, "Changes requested")
+            return redirect(report_url(report))
+    elif not permissions.can_review_report(request.user, report):
+        raise PermissionDenied("Only editors review reports")
+    report.refresh_from_db()
+    return render(request, "reports/review.html", review_context(request, report, form), status=HTTPStatus.BAD_REQUEST)
 
 
 @workspace_view

@@ -9,12 +9,25 @@ from inspections.models import Finding, FindingOutcome
 from inspections.selectors import earlier_findings_without_outcome, earlier_open_findings
 from reports.models import ReportEvent
 from reports.record import (
+    ItemsInvalid,
+    JudgmentInput,
+    OutcomeInput,
     RecommendationInput,
     cause_of_concern_create,
     finding_outcome_record,
+    finding_outcomes_record,
+    judgments_record,
     recommendation_update_add,
 )
-from tests.factories import FindingFactory, InspectionFactory, ProgrammeFactory
+from tests.factories import (
+    FindingFactory,
+    InspectionFactory,
+    ProgrammeFactory,
+    QuestionFactory,
+    five_grade_scale,
+    grade,
+    ready_inspection,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +144,76 @@ def test_a_recommendations_status_follows_its_latest_update(editor) -> None:
         {},
     ]
     assert {event.actor for event in events} == {editor}
+
+
+def test_several_judgments_are_recorded_together_and_unchanged_ones_are_skipped(inspector, lead_inspector) -> None:
+    inspection = ready_inspection(team=[inspector], lead=lead_inspector)
+    first, second = inspection.programme.questions.order_by("number")
+    written = judgments_record(
+        inspection=inspection,
+        actor=inspector,
+        judgments=[
+            JudgmentInput(grade=grade("good"), narrative="Good.", question=first),
+            JudgmentInput(grade=grade("inadequate"), narrative="  Poor.  ", question=second),
+        ],
+    )
+    assert [(j.question, j.grade.slug, j.narrative) for j in written] == [(second, "inadequate", "Poor.")]
+
+
+def test_one_refused_judgment_saves_none_and_every_refused_item_is_named(inspector, lead_inspector) -> None:
+    inspection = ready_inspection(team=[inspector], lead=lead_inspector)
+    first, second = inspection.programme.questions.order_by("number")
+    off_scale = grade("adequate", five_grade_scale())
+    with pytest.raises(ItemsInvalid) as refused:
+        judgments_record(
+            inspection=inspection,
+            actor=inspector,
+            judgments=[
+                JudgmentInput(grade=grade("outstanding"), narrative="Changed.", question=first),
+                JudgmentInput(grade=off_scale, narrative="Off the scale.", question=second),
+            ],
+        )
+    assert list(refused.value.by_item) == [1]
+    assert set(inspection.judgments.values_list("grade__slug", "narrative")) == {("good", "Good.")}
+
+
+def test_only_the_team_records_several_judgments_or_outcomes(inspection, other_inspector) -> None:
+    question = QuestionFactory(programme=inspection.programme)
+    with pytest.raises(PermissionDenied):
+        judgments_record(
+            inspection=inspection,
+            actor=other_inspector,
+            judgments=[JudgmentInput(grade=grade("good"), narrative="", question=question)],
+        )
+    earlier = FindingFactory(inspection=InspectionFactory(programme=ProgrammeFactory(year=2015)))
+    with pytest.raises(PermissionDenied):
+        finding_outcomes_record(
+            inspection=inspection, actor=other_inspector, outcomes=[OutcomeInput(finding=earlier, outcome="open")]
+        )
+    assert not inspection.judgments.exists() and not inspection.finding_outcomes.exists()
+
+
+def test_several_outcomes_are_recorded_together_or_not_at_all(inspector) -> None:
+    y2015 = InspectionFactory(programme=ProgrammeFactory(year=2015))
+    y2016 = InspectionFactory(programme=ProgrammeFactory(year=2016), team=[inspector])
+    elsewhere = InspectionFactory(programme=ProgrammeFactory(year=2015), force_id=y2015.force_id + 1)
+    afi, other_force = FindingFactory(inspection=y2015), FindingFactory(inspection=elsewhere)
+    with pytest.raises(ItemsInvalid) as refused:
+        finding_outcomes_record(
+            inspection=y2016,
+            actor=inspector,
+            outcomes=[
+                OutcomeInput(finding=afi, outcome="addressed"),
+                OutcomeInput(finding=other_force, outcome="open"),
+            ],
+        )
+    assert list(refused.value.by_item) == [1]
+    assert not y2016.finding_outcomes.exists()
+    written = finding_outcomes_record(
+        inspection=y2016, actor=inspector, outcomes=[OutcomeInput(finding=afi, outcome="addressed", note="Done.")]
+    )
+    assert [(o.finding, o.outcome, o.note) for o in written] == [(afi, "addressed", "Done.")]
+    again = finding_outcomes_record(
+        inspection=y2016, actor=inspector, outcomes=[OutcomeInput(finding=afi, outcome="addressed", note="Done.")]
+    )
+    assert again == []
