@@ -1,8 +1,9 @@
 """Reads for the public's data: the Atom feed, the downloadable files and the JSON API.
 
-Every read here starts from ``publishing.selectors.published_reports`` (or ``live_editions``), the one
-door to what the public may see: a report that is scheduled, approved, in review, a draft or
-withdrawn contributes no entry, row or record, and an edition that has not gone live is not shown.
+Every read here starts from ``publishing.selectors.published_reports`` (or ``live_editions``, or
+``published_judgments`` and ``published_findings``, the live edition's copy of the record), the one
+door to what the public may see: a report that is scheduled, approved, in review, a draft or withdrawn
+contributes no entry, row or record, and an edition that has not gone live is not shown.
 Each function takes ``now`` so that one request sees one moment, and reads in a number of queries
 that does not grow with the number of rows.
 
@@ -15,17 +16,21 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections.models import Finding, Force
-from publishing.models import Edition, EditionJudgment
-from publishing.selectors import live_editions, published_judgments, published_reports
+from inspections.models import Finding, Force, RecommendationUpdate
+from publishing.models import Edition, EditionFinding, EditionJudgment
+from publishing.selectors import live_editions, published_findings, published_judgments, published_reports
 from reports.models import Report
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 #: The most entries the Atom feed carries.
 FEED_SIZE = 50
@@ -86,7 +91,12 @@ JUDGMENT_COLUMNS: list[Column] = [
 ]
 
 FINDING_COLUMNS: list[Column] = [
-    Column("id", "integer", "The finding's stable identifier (also used by the API's recommendations)."),
+    Column(
+        "id",
+        "integer",
+        "The finding's stable identifier (also used by the API's recommendations); empty for a finding deleted "
+        "since its report's current edition, which stays here until a correction goes live.",
+    ),
     *_WHERE,
     Column("question", "integer", "The number of the programme's question the finding belongs to; empty for none."),
     Column(
@@ -138,6 +148,44 @@ def feed_editions(*, now: datetime.datetime) -> QuerySet[Edition]:
         )
         .order_by("-published_at", "-number", "-pk")[:FEED_SIZE]
     )
+
+
+# --- Findings -------------------------------------------------------------------------------
+
+
+#: Findings in the order the working record gives them: by kind, order, then the working finding's id
+#: (the copies' own ids follow the order they were copied in, causes first). A finding deleted since its
+#: edition, whose copy has no working finding, comes last of its kind and order.
+_FINDING_ORDER = ("kind", "order", F("finding_id").asc(nulls_last=True), "pk")
+
+
+if TYPE_CHECKING:
+
+    class LiveStatus(TypedDict):
+        live_status: str
+
+    #: A published finding with its recommendation status as it stands now (``live_status``).
+    PublicFinding = WithAnnotations[EditionFinding, LiveStatus]
+
+
+def public_findings(*, now: datetime.datetime | None = None) -> QuerySet[PublicFinding]:
+    """The findings the public sees (``reports.selectors.published_findings``: the live edition's copy),
+    each with its working finding and ``live_status``: a recommendation's status as it stands now, read
+    from the working finding, or the copy's when that was deleted. The text, deadline, cause and every
+    other field are the copy's, and change only when a correction goes live; the status and the dated
+    updates (``recommendation_updates``) follow the force's progress at once. Ids the public sees are
+    the working finding's (``finding_id``, ``cause_of_concern__finding_id``): stable across editions."""
+    return (
+        published_findings(now=now)
+        .select_related("finding")
+        .annotate(live_status=Coalesce(F("finding__status"), F("status")))
+    )
+
+
+def recommendation_updates(finding: EditionFinding) -> list[RecommendationUpdate]:
+    """The dated updates of a published recommendation, oldest first: its working finding's (prefetch
+    ``finding__updates``), none when that was deleted."""
+    return list(finding.finding.updates.all()) if finding.finding is not None else []
 
 
 # --- The files --------------------------------------------------------------------------------
@@ -200,22 +248,22 @@ def judgment_rows(*, now: datetime.datetime) -> Iterator[dict[str, Any]]:
 
 
 def finding_rows(*, now: datetime.datetime) -> Iterator[dict[str, Any]]:
-    """Every finding of every published report's inspection, as dicts keyed by ``FINDING_COLUMNS``
-    (``None`` where a value is empty), by year, programme, force, kind and order. One query,
-    streamed in chunks."""
+    """Every finding of every published report's current edition, as the edition published it, as dicts
+    keyed by ``FINDING_COLUMNS`` (``None`` where a value is empty), by year, programme, force, kind and
+    order; a recommendation's status is live (``public_findings``). One query, streamed in chunks."""
     rows = (
-        Finding.objects.filter(inspection__report__in=published_reports(now=now))
-        .order_by(*_ORDER, "kind", "order", "pk")
+        public_findings(now=now)
+        .order_by(*_ORDER, *_FINDING_ORDER)
         .values(
-            "pk",
+            "finding_id",
             *_WHERE_FIELDS.values(),
             "question__number",
             "kind",
             "text",
             "accelerated",
-            "status",
+            "live_status",
             "deadline",
-            "cause_of_concern_id",
+            "cause_of_concern__finding_id",
             "cause_of_concern__text",
             "inspection__report__slug",
             "inspection__report__first_published_at",
@@ -223,15 +271,15 @@ def finding_rows(*, now: datetime.datetime) -> Iterator[dict[str, Any]]:
     )
     for row in rows.iterator(chunk_size=2000):
         yield {
-            "id": row["pk"],
+            "id": row["finding_id"],
             **_where(row),
             "question": row["question__number"],
             "kind": row["kind"],
             "text": row["text"],
             "accelerated": row["accelerated"],
-            "status": row["status"] or None,
+            "status": row["live_status"] or None,
             "deadline": row["deadline"],
-            "cause_of_concern_id": row["cause_of_concern_id"],
+            "cause_of_concern_id": row["cause_of_concern__finding_id"],
             "cause_of_concern": row["cause_of_concern__text"],
             **_report(row),
         }
@@ -250,22 +298,25 @@ def api_report(*, slug: str, now: datetime.datetime) -> Report | None:
     return published_reports(now=now).select_related("inspection__programme__scale").filter(slug=slug).first()
 
 
-def report_judgments(report: Report) -> list[EditionJudgment]:
+def report_judgments(report: Report, *, now: datetime.datetime | None = None) -> list[EditionJudgment]:
     """The report's judgments: each pillar's overall judgment, then each question's. One query."""
     return list(
-        published_judgments()
+        published_judgments(now=now)
         .filter(inspection_id=report.inspection_id)
         .select_related("pillar", "question__pillar", "grade")
         .order_by(F("question__number").asc(nulls_first=True), "pillar__order")
     )
 
 
-def report_findings(report: Report) -> list[Finding]:
-    """The report's findings, with each recommendation's dated updates. Two queries."""
+def report_findings(report: Report, *, now: datetime.datetime | None = None) -> list[PublicFinding]:
+    """The report's findings as its current edition published them (``public_findings``), with each
+    recommendation's cause and dated updates. Two queries."""
     return list(
-        report.inspection.findings.select_related("question", "cause_of_concern")
-        .prefetch_related("updates")
-        .order_by("kind", "order", "pk")
+        public_findings(now=now)
+        .filter(inspection_id=report.inspection_id)
+        .select_related("question", "cause_of_concern")
+        .prefetch_related("finding__updates")
+        .order_by(*_FINDING_ORDER)
     )
 
 
@@ -300,20 +351,24 @@ def force_reports(force: Force, *, now: datetime.datetime) -> tuple[list[Report]
     return reports, judgments
 
 
-def api_recommendations(*, now: datetime.datetime, status: str = "") -> QuerySet[Finding]:
-    """The recommendations of published reports (optionally those with ``status``), newest
-    programme first, with what they answer and their dated updates (prefetched: one more query)."""
-    recommendations = Finding.objects.filter(
-        kind=Finding.Kind.RECOMMENDATION, inspection__report__in=published_reports(now=now)
-    )
+def api_recommendations(*, now: datetime.datetime, status: str = "") -> QuerySet[PublicFinding]:
+    """The recommendations of published reports as their current editions published them
+    (``public_findings``; optionally those whose live status is ``status``), newest programme first,
+    with what they answer and their dated updates (prefetched: one more query)."""
+    recommendations = public_findings(now=now).filter(kind=Finding.Kind.RECOMMENDATION)
     if status:
-        recommendations = recommendations.filter(status=status)
+        recommendations = recommendations.filter(live_status=status)
     return (
         recommendations.select_related(
             "inspection__force", "inspection__programme", "inspection__report", "cause_of_concern"
         )
-        .prefetch_related("updates")
+        .prefetch_related("finding__updates")
         .order_by(
-            "-inspection__programme__year", "inspection__programme__slug", "inspection__force__name", "order", "pk"
+            "-inspection__programme__year",
+            "inspection__programme__slug",
+            "inspection__force__name",
+            "order",
+            F("finding_id").asc(nulls_last=True),
+            "pk",
         )
     )

@@ -14,6 +14,12 @@ _STRING = {"type": "string"}
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _DATE_TIME = {"type": "string", "format": "date-time"}
 _URL = {"type": "string", "format": "uri"}
+#: A finding's id is the working finding's, stable across editions; null for a finding deleted since
+#: its report's current edition, which stays published until a correction goes live.
+_FINDING_ID = {
+    "type": ["integer", "null"],
+    "description": "Stable across editions; null for a finding deleted since the current edition.",
+}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -133,7 +139,7 @@ _SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["id", "kind", "text"],
         "properties": {
-            "id": {"type": "integer"},
+            "id": _FINDING_ID,
             "kind": {"enum": ["afi", "cause", "recommendation", "notable"]},
             "question": {"type": ["integer", "null"]},
             "text": _STRING,
@@ -197,14 +203,14 @@ _SCHEMAS: dict[str, Any] = {
     "Recommendation": {
         "type": "object",
         "properties": {
-            "id": {"type": "integer"},
+            "id": _FINDING_ID,
             "text": _STRING,
             "status": {"enum": ["awaiting", "progressing", "complete"]},
             "deadline": {"type": ["string", "null"], "format": "date"},
             "cause_of_concern": {
                 "oneOf": [
                     {"type": "null"},
-                    {"type": "object", "properties": {"id": {"type": "integer"}, "text": _STRING}},
+                    {"type": "object", "properties": {"id": _FINDING_ID, "text": _STRING}},
                 ]
             },
             "force": {"type": "object", "properties": {"slug": _STRING, "name": _STRING}},

@@ -3,7 +3,8 @@ years beside the national picture, its published reports and recommendations, an
 national table.
 
 Everything here is built on ``publishing.selectors.published_reports``, the one door to what the public
-may see: a grade, a row, a count or a recommendation comes only from a report that has gone live.
+may see: a grade, a row, a count or a recommendation comes only from a report that has gone live, and
+grades and recommendations from its live edition's copy (a recommendation's progress excepted).
 Each function runs a fixed number of queries, whatever the number of forces, programmes or findings.
 """
 
@@ -13,13 +14,14 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from inspections.models import Finding, Force, Grade, GradingScale, Programme, RecommendationUpdate
 from publishing.models import EditionJudgment
 from publishing.selectors import published_judgments, published_reports
 from reports.models import Report, ReportState
+from reports.open_data import public_findings, recommendation_updates
 from reports.search import search_reports
 
 #: How a judgment is placed in a table: ("pillar", pillar slug) for a pillar overall, or
@@ -63,6 +65,22 @@ class ScaleTable:
     rows: list[ForceGradeRow]
 
 
+@dataclass(frozen=True)
+class PublicRecommendation:
+    """A recommendation on a force's page: its text and deadline as the report's current edition
+    published them, its status and dated updates as they stand now (``open_data.public_findings``)."""
+
+    report: Report
+    text: str
+    deadline: datetime.date | None
+    status: str
+    updates_newest_first: list[RecommendationUpdate]
+
+    @property
+    def status_label(self) -> str:
+        return Finding.RecommendationStatus(self.status).label if self.status else ""
+
+
 @dataclass
 class ForceProfile:
     """What the public sees of a force: grades by scale, published reports, recommendations."""
@@ -70,7 +88,7 @@ class ForceProfile:
     force: Force
     tables: list[ScaleTable]
     reports: list[Report]
-    recommendations: list[Finding]  # each with ``report`` and ``updates_newest_first`` set
+    recommendations: list[PublicRecommendation]
 
 
 @dataclass
@@ -149,7 +167,8 @@ def published_programmes(*, now: datetime.datetime | None = None) -> QuerySet[Pr
 def force_profile(*, force: Force, now: datetime.datetime | None = None) -> ForceProfile:
     """The force's published record: its grades per scale and programme with the national count of
     forces given each grade, its published reports (oldest programme first) and the recommendations of
-    those reports, newest programme first, each with its dated updates newest first. Five queries."""
+    those reports as their current editions published them, newest programme first, each with its live
+    status and dated updates newest first. Five queries."""
     now = now or timezone.now()
     reports = list(
         published_reports(now=now)
@@ -196,20 +215,25 @@ def force_profile(*, force: Force, now: datetime.datetime | None = None) -> Forc
         table.rows.append(ForceGradeRow(programme=programme, report=report, cells=cells))
 
     report_of = {report.inspection_id: report for report in reports}
-    recommendations: list[Finding] = list(
-        Finding.objects.filter(kind=Finding.Kind.RECOMMENDATION, inspection__report__in=force_reports.values("pk"))
-        .select_related("inspection__programme")
-        .prefetch_related(
-            Prefetch(
-                "updates",
-                queryset=RecommendationUpdate.objects.order_by("-recorded_on", "-pk"),
-                to_attr="updates_newest_first",
-            )
+    recommendations = [
+        PublicRecommendation(
+            report=report_of[copy.inspection_id],
+            text=copy.text,
+            deadline=copy.deadline,
+            status=copy.live_status,
+            updates_newest_first=recommendation_updates(copy)[::-1],
         )
-        .order_by("-inspection__programme__year", "inspection__programme__name", "order", "pk")
-    )
-    for recommendation in recommendations:
-        recommendation.report = report_of[recommendation.inspection_id]  # type: ignore[attr-defined]
+        for copy in public_findings(now=now)
+        .filter(kind=Finding.Kind.RECOMMENDATION, inspection__force=force)
+        .prefetch_related("finding__updates")
+        .order_by(
+            "-inspection__programme__year",
+            "inspection__programme__name",
+            "order",
+            F("finding_id").asc(nulls_last=True),
+            "pk",
+        )
+    ]
     return ForceProfile(
         force=force,
         tables=sorted(tables.values(), key=lambda t: -max(row.programme.year for row in t.rows)),

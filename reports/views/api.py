@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from inspections.models import Finding, Force
-from publishing.models import Edition, EditionJudgment
+from publishing.models import Edition, EditionFinding, EditionJudgment
 from reports import open_data
 from reports.models import Report
 from reports.openapi import openapi_document
@@ -160,16 +160,22 @@ def _judgment(judgment: EditionJudgment) -> dict[str, Any]:
     }
 
 
-def _update_list(finding: Finding) -> list[dict[str, Any]]:
+def _update_list(finding: open_data.PublicFinding) -> list[dict[str, Any]]:
     return [
         {"recorded_on": update.recorded_on, "status": update.status, "comment": update.comment}
-        for update in finding.updates.all()
+        for update in open_data.recommendation_updates(finding)
     ]
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
+def _cause_id(finding: EditionFinding) -> int | None:
+    """The id of the cause of concern ``finding`` answers: the working cause's, as the finding's own."""
+    return finding.cause_of_concern.finding_id if finding.cause_of_concern is not None else None
+
+
+def _finding(finding: open_data.PublicFinding) -> dict[str, Any]:
+    """A finding as its report's current edition published it (``open_data.public_findings``)."""
     body: dict[str, Any] = {
-        "id": finding.pk,
+        "id": finding.finding_id,
         "kind": finding.kind,
         "question": finding.question.number if finding.question is not None else None,
         "text": finding.text,
@@ -178,9 +184,9 @@ def _finding(finding: Finding) -> dict[str, Any]:
         body["accelerated"] = finding.accelerated
     if finding.kind == Finding.Kind.RECOMMENDATION:
         body.update(
-            status=finding.status,
+            status=finding.live_status,
             deadline=finding.deadline,
-            cause_of_concern_id=finding.cause_of_concern_id,
+            cause_of_concern_id=_cause_id(finding),
             updates=_update_list(finding),
         )
     return body
@@ -221,8 +227,8 @@ def report_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
         **_report(report),
         "lead_inspector": lead.get_full_name() if lead is not None else None,
         "scale": report.inspection.programme.scale.slug,
-        "judgments": [_judgment(judgment) for judgment in open_data.report_judgments(report)],
-        "findings": [_finding(finding) for finding in open_data.report_findings(report)],
+        "judgments": [_judgment(judgment) for judgment in open_data.report_judgments(report, now=now)],
+        "findings": [_finding(finding) for finding in open_data.report_findings(report, now=now)],
         "editions": [_edition(report, edition) for edition in open_data.report_editions(report, now=now)],
     }
 
@@ -271,11 +277,11 @@ def recommendation_list(request: HttpRequest) -> dict[str, Any]:
         cause = finding.cause_of_concern
         results.append(
             {
-                "id": finding.pk,
+                "id": finding.finding_id,
                 "text": finding.text,
-                "status": finding.status,
+                "status": finding.live_status,
                 "deadline": finding.deadline,
-                "cause_of_concern": {"id": cause.pk, "text": cause.text} if cause is not None else None,
+                "cause_of_concern": {"id": cause.finding_id, "text": cause.text} if cause is not None else None,
                 "force": {"slug": finding.inspection.force.slug, "name": finding.inspection.force.name},
                 "report": {
                     "slug": report.slug,

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -107,6 +108,19 @@ def live(make_user, editor) -> Report:  # type: ignore[no-untyped-def]
     )
 
 
+def correct_record(report: Report, editor, note: str = "Corrected the findings.") -> Report:  # type: ignore[no-untyped-def]
+    """Publish the inspection's record as it stands now as a new edition, live at once. The record
+    services move the record version on every change; the ORM changes these tests make do not, so this
+    moves it as they would."""
+    Report.objects.filter(pk=report.pk).update(record_version=F("record_version") + 1)
+    report.refresh_from_db()
+    publication.report_correct(report=report, actor=editor, change_note=note)
+    render_all()
+    assert publication.publication_sweep()["corrections"] == 1
+    report.refresh_from_db()
+    return report
+
+
 def body(response: Any) -> str:
     if response.streaming:
         return b"".join(response.streaming_content).decode()
@@ -185,12 +199,13 @@ def test_judgments_json_matches_the_csv(live, client) -> None:
     assert data["judgments"][0]["question"] is None
 
 
-def test_findings_files_carry_kind_status_deadline_and_cause(live, client) -> None:
+def test_findings_files_carry_kind_status_deadline_and_cause(live, editor, client) -> None:
     inspection = live.inspection
     cause = Finding.objects.create(inspection=inspection, kind=Finding.Kind.CAUSE_OF_CONCERN, text="A cause.")
     Finding.objects.create(
         inspection=inspection, kind=Finding.Kind.RECOMMENDATION, text="Answer the cause.", cause_of_concern=cause
     )
+    correct_record(live, editor)
     rows = csv_rows(client.get("/data/findings.csv"))
     by_text = {row["text"]: row for row in rows}
     assert set(by_text) == {
@@ -210,8 +225,9 @@ def test_findings_files_carry_kind_status_deadline_and_cause(live, client) -> No
 
 
 @pytest.mark.parametrize("text", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tTab"])
-def test_a_csv_cell_never_starts_a_formula_but_the_json_keeps_the_text(live, client, text: str) -> None:
+def test_a_csv_cell_never_starts_a_formula_but_the_json_keeps_the_text(live, editor, client, text: str) -> None:
     Finding.objects.create(inspection=live.inspection, kind=Finding.Kind.AREA_FOR_IMPROVEMENT, text=text)
+    correct_record(live, editor)
     texts = {row["text"] for row in csv_rows(client.get("/data/findings.csv"))}
     assert "'" + text in texts and text not in texts
     assert text in {row["text"] for row in client.get("/data/findings.json").json()["findings"]}
@@ -282,6 +298,94 @@ def test_the_api_lists_recommendations_with_their_updates(live, client) -> None:
     assert client.get("/api/v1/recommendations/?status=complete").json()["count"] == 0
     bad = client.get("/api/v1/recommendations/?status=done")
     assert bad.status_code == HTTPStatus.BAD_REQUEST and "status must be one of" in bad.json()["error"]
+
+
+# --- Findings as the live edition published them -------------------------------------------------
+
+
+def public_findings_seen(client, slug: str) -> dict[str, list[tuple[Any, ...]]]:  # type: ignore[no-untyped-def]
+    """What each public reading of findings shows, as (id, kind, text, status) in its order: the
+    findings CSV (empty cells as ``None``) and JSON, the API's report detail and its recommendations."""
+    rows = csv_rows(client.get("/data/findings.csv"))
+    csv_seen = [(int(r["id"]) if r["id"] else None, r["kind"], r["text"], r["status"] or None) for r in rows]
+    files = client.get("/data/findings.json").json()["findings"]
+    json_seen = [(row["id"], row["kind"], row["text"], row["status"]) for row in files]
+    detail = client.get(f"/api/v1/reports/{slug}/").json()["findings"]
+    api_seen = [(item["id"], item["kind"], item["text"], item.get("status")) for item in detail]
+    listing = client.get("/api/v1/recommendations/").json()["results"]
+    recommendations_seen = [(item["id"], "recommendation", item["text"], item["status"]) for item in listing]
+    return {"csv": csv_seen, "json": json_seen, "api": api_seen, "recommendations": recommendations_seen}
+
+
+def assert_findings_seen(seen: dict[str, list[tuple[Any, ...]]], findings: list[tuple[Any, ...]]) -> None:
+    """Every reading shows ``findings`` (the recommendations list, its recommendations)."""
+    recommendations = [finding for finding in findings if finding[1] == "recommendation"]
+    assert seen == {"csv": findings, "json": findings, "api": findings, "recommendations": recommendations}
+
+
+def test_findings_changed_after_publication_stay_as_published_until_a_correction_goes_live(
+    live, editor, client
+) -> None:
+    inspection = live.inspection
+    afi = Finding.objects.get(inspection=inspection, kind=Finding.Kind.AREA_FOR_IMPROVEMENT)
+    recommendation = Finding.objects.get(inspection=inspection, kind=Finding.Kind.RECOMMENDATION)
+    published_copy = [
+        (afi.pk, "afi", "Improve Cumbria treats the public fairly..", None),
+        (recommendation.pk, "recommendation", "Recommend Cumbria treats the public fairly..", "awaiting"),
+    ]
+    assert_findings_seen(public_findings_seen(client, live.slug), published_copy)
+
+    # The working record moves on: a text changed, a finding added, another deleted.
+    Finding.objects.filter(pk=recommendation.pk).update(text="Recommend, as corrected.")
+    added = Finding.objects.create(inspection=inspection, kind=Finding.Kind.NOTABLE_PRACTICE, text="Added later.")
+    afi.delete()
+    # The public still reads the published copy, the deleted finding's too: only its id, which was the
+    # working finding's, is gone with it.
+    assert_findings_seen(
+        public_findings_seen(client, live.slug),
+        [(None, *published_copy[0][1:]), published_copy[1]],
+    )
+
+    correct_record(live, editor)
+    # The new edition's copy, with the ids still the working findings'.
+    assert_findings_seen(
+        public_findings_seen(client, live.slug),
+        [
+            (added.pk, "notable", "Added later.", None),
+            (recommendation.pk, "recommendation", "Recommend, as corrected.", "awaiting"),
+        ],
+    )
+
+
+def test_a_recommendations_status_and_updates_are_public_at_once(live, client) -> None:
+    recommendation = Finding.objects.get(inspection=live.inspection, kind=Finding.Kind.RECOMMENDATION)
+    RecommendationUpdate.objects.create(
+        recommendation=recommendation, status="complete", comment="All done.", recorded_on=datetime.date(2017, 9, 1)
+    )
+    Finding.objects.filter(pk=recommendation.pk).update(status="complete")
+
+    detail = client.get(f"/api/v1/reports/{live.slug}/").json()
+    item = next(f for f in detail["findings"] if f["kind"] == "recommendation")
+    assert item["status"] == "complete" and [u["comment"] for u in item["updates"]] == [
+        "Progress on Cumbria treats the public fairly..",
+        "All done.",
+    ]
+    listing = client.get("/api/v1/recommendations/?status=complete").json()
+    assert listing["count"] == 1 and listing["results"][0]["id"] == recommendation.pk
+    assert listing["results"][0]["updates"][-1]["comment"] == "All done."
+    assert client.get("/api/v1/recommendations/?status=awaiting").json()["count"] == 0
+    rows = csv_rows(client.get("/data/findings.csv"))
+    assert next(row for row in rows if row["kind"] == "recommendation")["status"] == "complete"
+
+
+def test_a_recommendation_deleted_after_publication_keeps_its_published_status(live, client) -> None:
+    recommendation = Finding.objects.get(inspection=live.inspection, kind=Finding.Kind.RECOMMENDATION)
+    recommendation.delete()  # its dated updates go with it
+    listing = client.get("/api/v1/recommendations/?status=awaiting").json()
+    assert listing["count"] == 1
+    item = listing["results"][0]
+    assert item["id"] is None and item["text"] == "Recommend Cumbria treats the public fairly.."
+    assert item["status"] == "awaiting" and item["updates"] == []
 
 
 # --- The embargo ---------------------------------------------------------------------------------

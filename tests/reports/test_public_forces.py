@@ -27,6 +27,7 @@ from tests.factories import (
     five_grade_scale,
 )
 from tests.reports.publishing import force, make_programme, make_report, page
+from tests.reports.test_public_data import correct_record
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +92,42 @@ def test_a_force_page_shows_grades_by_year_beside_the_national_picture(client, p
     assert "Publish stop data." in body and ">Complete</strong>" in body
     assert body.index("Data now published.") < body.index("A plan is agreed.")
     assert '<time datetime="2017-09-01">1 September 2017</time> (Complete)' in body
+
+
+def test_a_force_page_shows_recommendations_as_published_with_their_progress_live(client, people, fast_pdfs) -> None:
+    programme = make_programme("Legitimacy 2016", 2016)
+    report = make_report(programme, force("west-midlands-police"), people, state="published", recommendation="First.")
+    first = Finding.objects.get(text="First.")
+    second = Finding.objects.create(
+        inspection=report.inspection, kind=Finding.Kind.RECOMMENDATION, text="Second.", order=1
+    )
+    report = correct_record(report, people.editor, "Added a recommendation.")
+    assert ">Recommendation 2</h4>" in page(client, "/forces/west-midlands-police/")
+
+    # The working record moves on: a text changed, a recommendation added, another deleted.
+    Finding.objects.filter(pk=first.pk).update(text="First, as corrected.")
+    Finding.objects.create(inspection=report.inspection, kind=Finding.Kind.RECOMMENDATION, text="Third.", order=2)
+    second.delete()
+    body = page(client, "/forces/west-midlands-police/")
+    assert "First." in body and "Second." in body
+    assert "First, as corrected." not in body and "Third." not in body
+    assert body.count(">Awaiting review</strong>") == 2  # the deleted one's status as published
+
+    # Progress is public at once, without a correction.
+    RecommendationUpdate.objects.create(
+        recommendation=first, status="complete", comment="Done in full.", recorded_on=datetime.date(2017, 9, 1)
+    )
+    Finding.objects.filter(pk=first.pk).update(status="complete")
+    body = page(client, "/forces/west-midlands-police/")
+    assert ">Complete</strong>" in body and body.count(">Awaiting review</strong>") == 1
+    assert '<time datetime="2017-09-01">1 September 2017</time> (Complete): Done in full.' in body
+    assert "First, as corrected." not in body
+
+    correct_record(report, people.editor)
+    body = page(client, "/forces/west-midlands-police/")
+    assert "First, as corrected." in body and "Third." in body and "Second." not in body
+    assert ">Complete</strong>" in body and "Done in full." in body
+    assert body.index("First, as corrected.") < body.index("Third.")
 
 
 def test_a_renamed_force_shows_its_former_name(client) -> None:
