@@ -4,7 +4,7 @@ sees changes, so that every cached page and HTTP validator on every machine is o
 Services that change public things call ``site_changed_on_commit()`` explicitly (publishing, going
 live, corrections, withdrawal, recommendation progress, reference data); nothing is hooked to model
 signals, so no door (the admin, a proxy model, a command) can change something public unnoticed
-without going through one of them. The public site's caching (``reports.public_cache``) reads it.
+without going through one of them. The public site's caching (``public.cache``) reads it.
 """
 
 from __future__ import annotations

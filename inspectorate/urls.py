@@ -7,11 +7,11 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from inspectorate.health import healthz
-from reports import public_forces_urls
-from reports.public_cache import public_page
-from reports.sitemaps import SITEMAPS
-from reports.views import public
-from reports.views.api import not_found as api_not_found
+from public import forces_urls as public_forces_urls
+from public.cache import public_page
+from public.sitemaps import SITEMAPS
+from public.views import pages
+from public.views.api import not_found as api_not_found
 from reports.views.workspace import fact_check_page
 
 admin.site.site_header = "Inspectorate: records"
@@ -24,15 +24,15 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("workspace/", include("reports.urls")),
     path("workspace/", include("publishing.urls")),
-    path("reports/", include("reports.public_urls")),
+    path("reports/", include("public.urls")),
     path("forces/", include((public_forces_urls.force_patterns, "public_forces"))),
     path("programmes/", include((public_forces_urls.programme_patterns, "public_programmes"))),
-    path("data/", include("reports.data_urls")),
-    path("api/v1/", include("reports.api_urls")),
+    path("data/", include("public.data_urls")),
+    path("api/v1/", include("public.api_urls")),
     # Anything else under /api/ is answered in JSON too, never with the HTML 404 page.
     re_path(r"^api/(?P<path>.*)$", api_not_found, name="api_not_found"),
     path("fact-check/<str:token>/", fact_check_page, name="fact_check"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", public.robots_txt, name="robots_txt"),
-    path("", public.home, name="home"),
+    path("robots.txt", pages.robots_txt, name="robots_txt"),
+    path("", pages.home, name="home"),
 ]

@@ -1,5 +1,4 @@
-"""Forms of the workspace, and the public's report finder. Each binds input only; the services and
-selectors decide."""
+"""Forms of the workspace. Each binds input only; the services and selectors decide."""
 
 from __future__ import annotations
 
@@ -16,8 +15,6 @@ from django.utils.safestring import SafeString
 from inspections.models import FindingOutcome, Grade
 from inspectorate.forms import GovUKForm
 from reports.models import FactCheckPoint
-from reports.public_selectors import ReportFilterChoices, ReportQuery
-from reports.search import normalise_query
 from reports.services import MAX_PART_CHARACTERS
 
 
@@ -354,47 +351,3 @@ class PccResponseForm(GovUKForm):
         if upload:
             upload.seek(0)
         return upload
-
-
-class ReportFilterForm(forms.Form):
-    """The filters and search box of ``/reports/``, read from the query string. A value that is not
-    one of the choices is an error on its own field: the page says so and ignores that filter only."""
-
-    q = forms.CharField(label="Search reports", required=False)
-    force = forms.ChoiceField(label="Force", required=False)
-    programme = forms.ChoiceField(label="Programme", required=False)
-    year = forms.TypedChoiceField(label="Year", required=False, coerce=int, empty_value=None)
-    pillar = forms.ChoiceField(label="Pillar", required=False)
-    grade = forms.ChoiceField(label="Overall grade", required=False)
-
-    def __init__(self, *args: Any, choices: ReportFilterChoices, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # A search box never refuses text: clean_q drops null and control characters instead.
-        self.fields["q"].validators = []
-        any_ = [("", "Any")]
-        fields = self.fields
-        fields["force"].choices = any_ + choices.forces  # type: ignore[attr-defined]
-        fields["programme"].choices = any_ + choices.programmes  # type: ignore[attr-defined]
-        fields["year"].choices = any_ + [(str(year), str(year)) for year in choices.years]  # type: ignore[attr-defined]
-        fields["pillar"].choices = any_ + choices.pillars  # type: ignore[attr-defined]
-        fields["grade"].choices = any_ + choices.grades  # type: ignore[attr-defined]
-        for name in ("force", "programme", "year", "pillar", "grade"):
-            label = str(fields[name].label).lower()
-            fields[name].error_messages["invalid_choice"] = (
-                f"There is no published report for that {label}: choose one from the list (this filter was ignored)"
-            )
-
-    def clean_q(self) -> str:
-        return normalise_query(self.cleaned_data.get("q") or "")
-
-    def query(self) -> ReportQuery:
-        """The valid part of the input (the form must have been validated)."""
-        data = getattr(self, "cleaned_data", {})
-        return ReportQuery(
-            text=data.get("q") or "",
-            force=data.get("force") or "",
-            programme=data.get("programme") or "",
-            year=data.get("year"),
-            pillar=data.get("pillar") or "",
-            grade=data.get("grade") or "",
-        )

@@ -61,12 +61,13 @@ INSTALLED_APPS = [
     "inspections",
     "reports",
     "publishing",
+    "public",
 ]
 
 MIDDLEWARE = [
-    # First, so that a cached public page skips everything else (reports/public_cache.py), and second
+    # First, so that a cached public page skips everything else (public/cache.py), and second
     # gzip, so that what it keeps is already compressed.
-    "reports.public_cache.PublicPageCacheMiddleware",
+    "public.cache.PublicPageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -183,7 +184,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 # --- Cache ---------------------------------------------------------------------------------
-# Shared by every process, because the public site's version lives here (reports/public_cache.py):
+# Shared by every process, because the public site's version lives here (public/cache.py):
 # Redis when REDIS_URL (or DJANGO_CACHE_URL) is set, otherwise a folder under var/, which the web
 # server and the worker of `make run` share.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -1,4 +1,4 @@
-"""Caching of the public site (reports/public_cache.py): validators and 304s, the shared page cache,
+"""Caching of the public site (public/cache.py): validators and 304s, the shared page cache,
 and its clearing on every public change, including changes made by another process."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from accounts.roles import Role
 from inspections.admin import ForceAdmin
 from inspections.models import Force
 from inspectorate import site_version
+from public import cache as public_cache
 from publishing import services as publication
-from reports import public_cache
 from reports.record import recommendation_update_add
 from tests.reports.publishing import force, make_programme, make_report, page, render_all
 

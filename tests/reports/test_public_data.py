@@ -25,9 +25,10 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from inspections.models import Finding, Force, Inspection, Judgment, Pillar, RecommendationUpdate
+from public import open_data
 from publishing import services as publication
 from publishing.models import Edition
-from reports import open_data, services
+from reports import services
 from reports.models import Report, ReportState, Revision
 from tests.factories import (
     FindingFactory,

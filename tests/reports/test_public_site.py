@@ -99,7 +99,7 @@ def test_the_filters_offer_only_what_is_published_and_keep_their_values(client, 
 
 
 def test_pages_keep_the_filters_in_their_links(client, people, fast_pdfs, settings) -> None:
-    from reports.views import public
+    from public.views import pages as public
 
     programme = make_programme("Legitimacy 2016", 2016)
     for slug in ("kent-police", "dorset-police", "gwent-police"):

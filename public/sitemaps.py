@@ -12,8 +12,8 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from inspections.models import Force, Programme
+from public import selectors as public_selectors
 from publishing.selectors import published_reports
-from reports import public_selectors
 from reports.models import Report
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports.views import forces
+from public.views import forces
 
 force_patterns = [
     path("", forces.force_list, name="force_list"),

@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from public import selectors as public_selectors
+from public.cache import public_page
+from public.forms import ReportFilterForm
 from publishing import selectors as publishing_selectors
 from publishing.models import Edition
 from publishing.rendering import RenderedHtml, render_report_html
-from reports import markup, public_selectors
-from reports.forms import ReportFilterForm
+from reports import markup
 from reports.models import Report
-from reports.public_cache import public_page
 
 PAGE_SIZE = 25
 
@@ -54,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
     overall = public_selectors.overall_judgments(latest, now=now)
     return render(
         request,
-        "home.html",
+        "public/home.html",
         {
             "latest": [(report, overall[report.pk]) for report in latest],
             "upcoming": public_selectors.upcoming_publications(now=now),
@@ -79,7 +80,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     results = [(report, overall[report.pk]) for report in page.object_list]
     return render(
         request,
-        "reports/public/list.html",
+        "public/list.html",
         {"form": form, "query": query, "page": page, "results": results, "active_filters": _active_filters(form)},
     )
 
@@ -110,7 +111,7 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
         withdrawn = publishing_selectors.withdrawn_reports().filter(slug=slug).first()
         if withdrawn is None:
             raise Http404("No published report has that address")
-        return render(request, "reports/public/withdrawn.html", {"report": withdrawn}, status=HTTPStatus.GONE)
+        return render(request, "public/withdrawn.html", {"report": withdrawn}, status=HTTPStatus.GONE)
     current = editions[0]
     report = current.report
     if current.body_html:
@@ -119,7 +120,7 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
         html = render_report_html(report, current.revision, record=current)
     return render(
         request,
-        "reports/public/report.html",
+        "public/report.html",
         {
             "report": report,
             "edition": current,
@@ -158,4 +159,4 @@ def press_release(request: HttpRequest, slug: str) -> HttpResponse:
     if release is None:
         raise Http404("This report has no press release")
     body = mark_safe(markup.render(release.body))  # noqa: S308 - markup.render sanitises
-    return render(request, "reports/public/press_release.html", {"report": report, "release": release, "body": body})
+    return render(request, "public/press_release.html", {"report": report, "release": release, "body": body})

@@ -1,11 +1,11 @@
 """The read-only JSON API, version 1 (``/api/v1/``). Every path here is described in
-``reports/openapi.py``; a test holds the two together."""
+``public/openapi.py``; a test holds the two together."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from reports.views import api
+from public.views import api
 
 app_name = "api"
 

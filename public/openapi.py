@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 description of the JSON API (``/api/v1/openapi.json``), written by hand.
 
-Keep it in step with ``reports/api_urls.py`` and ``reports/views/api.py``: a test checks that every
+Keep it in step with ``public/api_urls.py`` and ``public/views/api.py``: a test checks that every
 path of the URLconf under ``/api/v1/`` is described here, and nothing else.
 """
 

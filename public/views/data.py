@@ -1,7 +1,7 @@
 """The public's data: the Atom feed of publications and corrections, the downloadable judgments and
 findings (CSV and JSON) and the data dictionary that describes them.
 
-Every read goes through ``reports.open_data``, which starts from ``publishing.selectors.published_reports``:
+Every read goes through ``public.open_data``, which starts from ``publishing.selectors.published_reports``:
 nothing that has not gone live is in any entry, row or file.
 """
 
@@ -22,10 +22,11 @@ from django.urls import reverse
 from django.utils import feedgenerator, timezone
 from django.views.decorators.http import require_safe
 
+from public import open_data
+from public.cache import public_page
+from public.open_data import Column
 from publishing.models import Edition
-from reports import markup, open_data
-from reports.open_data import Column
-from reports.public_cache import public_page
+from reports import markup
 
 
 class PublicationFeed(Feed[Edition, datetime.datetime]):
@@ -157,4 +158,4 @@ def data_dictionary(request: HttpRequest) -> HttpResponse:
         }
         for name, (title, columns) in FILES.items()
     ]
-    return render(request, "reports/public/data.html", {"files": files})
+    return render(request, "public/data.html", {"files": files})

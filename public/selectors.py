@@ -18,10 +18,10 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from inspections.models import Finding, Force, Grade, GradingScale, Programme, RecommendationUpdate
+from public.open_data import public_findings, recommendation_updates
 from publishing.models import EditionJudgment
 from publishing.selectors import published_judgments, published_reports
 from reports.models import Report, ReportState
-from reports.open_data import public_findings, recommendation_updates
 from reports.search import search_reports
 
 #: How a judgment is placed in a table: ("pillar", pillar slug) for a pillar overall, or

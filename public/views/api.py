@@ -1,6 +1,6 @@
 """The read-only JSON API under ``/api/v1/``, described by ``/api/v1/openapi.json``.
 
-Every read goes through ``reports.open_data`` and so through ``publishing.selectors.published_reports``:
+Every read goes through ``public.open_data`` and so through ``publishing.selectors.published_reports``:
 a report the public may not read is answered as if it did not exist. Every answer is JSON, errors
 included (``{"error": "..."}`` with 400, 404 or 405): views return their error responses rather than
 raising ``Http404``, whose page is HTML, and ``not_found`` answers any other path under ``/api/``.
@@ -24,11 +24,11 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from inspections.models import Finding, Force
+from public import open_data
+from public.cache import public_page
+from public.openapi import openapi_document
 from publishing.models import Edition, EditionFinding, EditionJudgment
-from reports import open_data
 from reports.models import Report
-from reports.openapi import openapi_document
-from reports.public_cache import public_page
 
 #: Items per page of a paginated list.
 PAGE_SIZE = 50

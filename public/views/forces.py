@@ -1,5 +1,5 @@
 """The public's force and programme pages: every force by region, a force's published record, and a
-programme's national table. The reads are in ``reports.public_selectors``, built on
+programme's national table. The reads are in ``public.selectors``, built on
 ``publishing.selectors.published_reports``: nothing unpublished reaches these pages."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from inspections.models import Force
-from reports import public_selectors
-from reports.public_cache import public_page
+from public import selectors as public_selectors
+from public.cache import public_page
 
 #: The one grouping ``?group=`` offers; any other value shows the ungrouped table.
 GROUP_BY_REGION = "region"
@@ -21,7 +21,7 @@ def force_list(request: HttpRequest) -> HttpResponse:
     """``/forces/``: all 43 forces by region, and the programmes with published reports."""
     return render(
         request,
-        "reports/public/force_list.html",
+        "public/force_list.html",
         {
             "regions": public_selectors.forces_by_region(),
             "programmes": list(public_selectors.published_programmes()),
@@ -37,7 +37,7 @@ def force_page(request: HttpRequest, slug: str) -> HttpResponse:
     if force is None:
         raise Http404("No force has that address")
     profile = public_selectors.force_profile(force=force, now=timezone.now())
-    return render(request, "reports/public/force.html", {"force": force, "profile": profile})
+    return render(request, "public/force.html", {"force": force, "profile": profile})
 
 
 @public_page
@@ -50,4 +50,4 @@ def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No published programme has that address")
     by_region = request.GET.get("group") == GROUP_BY_REGION
     table = public_selectors.programme_table(programme=programme, by_region=by_region, now=now)
-    return render(request, "reports/public/programme.html", {"programme": programme, "table": table})
+    return render(request, "public/programme.html", {"programme": programme, "table": table})

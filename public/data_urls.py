@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports.views import data
+from public.views import data
 
 app_name = "data"
 
