@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from inspections.models import Finding, FindingOutcome
-from reports.models import ReportEvent
 from inspections.selectors import earlier_findings_without_outcome, earlier_open_findings
+from reports.models import ReportEvent
 from reports.record import (
     RecommendationInput,
     cause_of_concern_create,
