@@ -386,6 +386,41 @@ def test_the_trail_answers_only_get(client, editor, written_report) -> None:
     assert client.post(trail_url(written_report)).status_code == HTTPStatus.METHOD_NOT_ALLOWED
 
 
+# --- The admin ----------------------------------------------------------------------------------
+
+
+def test_the_admin_lists_filters_and_exports_the_events(client, administrator, walked, editor) -> None:
+    client.force_login(administrator)
+    changelist = reverse("admin:reports_reportevent_changelist")
+    page = client.get(changelist, {"action": "Approved"})
+    assert page.status_code == HTTPStatus.OK
+    assert page.context["cl"].result_count == 1
+    body = page.content.decode()
+    assert f"{reverse('admin:reports_reportevent_csv')}?action=Approved" in body
+    assert "Download as CSV" in body
+    assert client.get(changelist, {"q": "Tighten"}).context["cl"].result_count == 1
+    assert client.get(changelist, {"actor__id__exact": editor.pk}).context["cl"].result_count == 2
+    programme = {"inspection__programme__id__exact": walked.inspection.programme_id}
+    assert client.get(changelist, programme).context["cl"].result_count == ReportEvent.objects.count()
+
+    exported = csv_rows(client.get(reverse("admin:reports_reportevent_csv"), {"actor__id__exact": editor.pk}))
+    assert [(row["action"], row["actor"]) for row in exported] == [
+        ("Approved", "Ed Editor"),
+        ("Changes requested", "Ed Editor"),
+    ]
+    assert client.get(reverse("admin:reports_reportevent_csv"), {"nonsense": "1"}).status_code == HTTPStatus.FOUND
+
+    chosen = ReportEvent.objects.filter(action="Approved").values_list("pk", flat=True)
+    selected = client.post(changelist, {"action": "download_csv", "_selected_action": list(chosen)})
+    assert [row["action"] for row in csv_rows(selected)] == ["Approved"]
+
+
+@pytest.mark.parametrize("role", ("inspector", "lead_inspector", "editor"))
+def test_only_administrators_export_from_the_admin(client, request, written_report, role: str) -> None:
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(reverse("admin:reports_reportevent_csv")).status_code == HTTPStatus.FORBIDDEN
+
+
 # --- Append-only ----------------------------------------------------------------------------------
 
 
