@@ -121,3 +121,23 @@ def can_issue_fact_check(user: AnyUser, report: Report) -> bool:
 def can_settle_fact_check(user: AnyUser, report: Report) -> bool:
     """Inspectors on the team (and the lead) accept or reject the force's points."""
     return can_change_inspection(user, report.inspection)
+
+
+# --- The audit trail --------------------------------------------------------------------------
+# The trail names who did what and quotes what was changed, so it is narrower than the workspace:
+# an inspector reads the trail of their own inspections only.
+
+
+def can_view_trail(user: AnyUser, inspection: Inspection) -> bool:
+    """The trail of ``inspection`` (and of its report): administrators, editors, and the inspection's
+    team and lead inspector, while they hold a workspace role."""
+    if not can_view_workspace(user):
+        return False
+    if is_administrator(user) or is_editor(user):
+        return True
+    return inspection.lead_inspector_id == user.pk or inspection.has_on_team(user)  # type: ignore[arg-type]
+
+
+def can_view_all_trails(user: AnyUser) -> bool:
+    """The trail across every inspection: administrators only."""
+    return is_administrator(user)

@@ -1,16 +1,23 @@
-"""Reports in the admin: a read-only view of each report's revisions and audit trail for
-administrators. Reports are written and moved through their workflow in the workspace only, so
-that every change goes through ``reports.services``."""
+"""Reports in the admin: a read-only view of each report's revisions and audit trail, and of the
+audit trail across every inspection, for administrators. Reports are written and moved through
+their workflow in the workspace only, so that every change goes through ``reports.services``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
+from django.urls import URLPattern, path, reverse
 
 from reports import record_admin  # noqa: F401 - registers the inspection record's admin
 from reports.models import Report, ReportEvent, Revision
+from reports.views.trail import trail_csv_response
 
 
 class ReadOnlyInline(admin.TabularInline[Any, Report]):
@@ -66,3 +73,87 @@ class ReportAdmin(admin.ModelAdmin[Report]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Report | None = None) -> bool:
         return False
+
+
+@admin.register(ReportEvent)
+class ReportEventAdmin(admin.ModelAdmin[ReportEvent]):
+    """The audit trail across every inspection, for administrators (the role holding
+    ``view_reportevent``). Append-only here as in the database: nobody adds, changes or deletes an
+    event. "Download as CSV" exports the events the list shows, with its filters and search."""
+
+    list_display = (
+        "at",
+        "inspection",
+        "who",
+        "action",
+        "from_state",
+        "to_state",
+        "revision_number",
+        "edition_number",
+        "subject",
+    )
+    list_filter = ("action", ("actor", admin.RelatedOnlyFieldListFilter), "inspection__programme")
+    list_select_related = ("actor", "fact_check", "revision", "inspection__force", "inspection__programme")
+    search_fields = (
+        "action",
+        "subject",
+        "reason",
+        "actor__name",
+        "actor__email",
+        "fact_check__liaison_name",
+        "inspection__force__name",
+        "inspection__programme__name",
+    )
+    date_hierarchy = "at"
+    fields = (
+        "at",
+        "inspection",
+        "report",
+        "who",
+        "action",
+        "from_state",
+        "to_state",
+        "revision",
+        "edition_number",
+        "subject",
+        "changes",
+        "record_change",
+        "reason",
+    )
+    readonly_fields = fields
+    actions = ("download_csv",)
+
+    @admin.display(description="Who", ordering="actor__name")
+    def who(self, event: ReportEvent) -> str:
+        return event.actor_name
+
+    @admin.display(description="Revision", ordering="revision__number")
+    def revision_number(self, event: ReportEvent) -> int | None:
+        return event.revision.number if event.revision is not None else None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ReportEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReportEvent | None = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        csv_url = path("csv/", self.admin_site.admin_view(self.csv_view), name="reports_reportevent_csv")
+        return [csv_url, *super().get_urls()]
+
+    def csv_view(self, request: HttpRequest) -> HttpResponseBase:
+        """The events of the list as it is filtered and searched (every page of it)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return redirect(reverse("admin:reports_reportevent_changelist") + "?e=1")
+        return trail_csv_response(changelist.queryset, "trail.csv")
+
+    @admin.action(description="Download the selected events as CSV", permissions=["view"])
+    def download_csv(self, request: HttpRequest, queryset: QuerySet[ReportEvent]) -> StreamingHttpResponse:
+        return trail_csv_response(queryset.select_related(*self.list_select_related), "trail.csv")

@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 
 from reports.models import FactCheck, Report, ReportEvent, Revision
 
@@ -109,10 +111,21 @@ def report_event(
 
 
 def trail(
-    *, report: Report | None = None, inspection: Inspection | None = None, actor_id: int | None = None, action: str = ""
+    *,
+    report: Report | None = None,
+    inspection: Inspection | None = None,
+    actor_id: int | None = None,
+    fact_check_id: int | None = None,
+    action: str = "",
+    force_id: int | None = None,
+    programme_id: int | None = None,
 ) -> QuerySet[ReportEvent]:
-    """Events newest first: of one report, of one inspection (with its report's), or of everything;
-    optionally only one person's, or only actions containing ``action``."""
+    """Events newest first: of one report (with its inspection's record changes, which have no
+    report), of one inspection (with its report's), or of everything.
+
+    The rest narrow it: one person's (``actor_id``), one liaison's (``fact_check_id``, the link they
+    used), one action (exactly: the trail pages offer the actions it holds), one force or programme.
+    """
     events = ReportEvent.objects.select_related(
         "actor", "fact_check", "revision", "report", "inspection__force", "inspection__programme"
     )
@@ -122,9 +135,68 @@ def trail(
         events = events.filter(inspection=inspection)
     if actor_id is not None:
         events = events.filter(actor_id=actor_id)
+    if fact_check_id is not None:
+        events = events.filter(fact_check_id=fact_check_id)
     if action:
-        events = events.filter(action__icontains=action)
+        events = events.filter(action=action)
+    if force_id is not None:
+        events = events.filter(inspection__force_id=force_id)
+    if programme_id is not None:
+        events = events.filter(inspection__programme_id=programme_id)
     return events.order_by("-at", "-pk")
+
+
+Choice = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class TrailChoices:
+    """What a trail can be narrowed to: the people, actions, forces and programmes it holds.
+
+    A person is a member of staff (value: their id) or a liaison (value: ``link-<id>`` of the
+    fact-check link they used, which is all the trail knows of them).
+    """
+
+    staff: list[Choice]
+    liaisons: list[Choice]
+    actions: list[Choice]
+    forces: list[Choice]
+    programmes: list[Choice]
+
+
+LIAISON_PREFIX = "link-"
+
+
+def trail_choices(events: QuerySet[ReportEvent], *, across: bool = False) -> TrailChoices:
+    """The choices of ``events`` (an unfiltered ``trail``), sorted for a select. Forces and programmes
+    only ``across`` inspections: the trail of one inspection has one of each."""
+    plain = events.order_by()  # DISTINCT over the values alone, not the ordering's columns too
+    people = plain.filter(actor__isnull=False).values_list("actor_id", "actor__name", "actor__email").distinct()
+    staff = sorted(((str(pk), name or email) for pk, name, email in people), key=lambda c: (c[1].casefold(), c[0]))
+    links = plain.filter(fact_check__isnull=False).values_list(
+        "fact_check_id", "fact_check__liaison_name", "fact_check__issued_at"
+    )
+    liaisons = []
+    for pk, name, issued in sorted(links.distinct(), key=lambda link: (link[1].casefold(), link[2])):
+        day = timezone.localtime(issued)
+        liaisons.append((f"{LIAISON_PREFIX}{pk}", f"{name} (force liaison, link issued {day.day} {day:%B %Y})"))
+    actions = sorted(plain.values_list("action", flat=True).distinct(), key=str.casefold)
+    forces: list[Choice] = []
+    programmes: list[Choice] = []
+    if across:
+        force_rows = plain.values_list("inspection__force_id", "inspection__force__name").distinct()
+        forces = sorted(((str(pk), name) for pk, name in force_rows), key=lambda c: c[1])
+        programme_rows = plain.values_list(
+            "inspection__programme_id", "inspection__programme__name", "inspection__programme__year"
+        ).distinct()
+        programmes = [(str(pk), name) for pk, name, _ in sorted(programme_rows, key=lambda p: (-p[2], p[1]))]
+    return TrailChoices(
+        staff=staff,
+        liaisons=liaisons,
+        actions=[(action, action) for action in actions],
+        forces=forces,
+        programmes=programmes,
+    )
 
 
 CSV_HEADER = (
@@ -151,13 +223,22 @@ def _changes_text(changes: Mapping[str, list[Any]]) -> str:
     return "; ".join(f"{name}: {before!r} -> {after!r}" for name, (before, after) in changes.items())
 
 
-def trail_csv(events: Iterable[ReportEvent]) -> str:
-    """The events as CSV, one row each, with the header ``CSV_HEADER``."""
+def trail_csv_lines(events: Iterable[ReportEvent]) -> Iterator[str]:
+    """The events as CSV, a line at a time (for a streamed download of a long trail): the header
+    ``CSV_HEADER``, then one row per event."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
+
+    def line(row: Iterable[Any]) -> str:
+        writer.writerow(row)
+        text = out.getvalue()
+        out.seek(0)
+        out.truncate()
+        return text
+
+    yield line(CSV_HEADER)
     for event in events:
-        writer.writerow(
+        yield line(
             [
                 event.at.isoformat(),
                 _cell(str(event.inspection)),
@@ -172,4 +253,8 @@ def trail_csv(events: Iterable[ReportEvent]) -> str:
                 _cell(event.reason),
             ]
         )
-    return out.getvalue()
+
+
+def trail_csv(events: Iterable[ReportEvent]) -> str:
+    """The events as CSV, one row each, with the header ``CSV_HEADER``."""
+    return "".join(trail_csv_lines(events))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
 
-from crispy_forms_gds.layout import Submit
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Div, Field, Layout, Submit
 from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
@@ -14,6 +16,7 @@ from django.utils.safestring import SafeString
 
 from inspections.models import FindingOutcome, Grade
 from inspectorate.forms import GovUKForm
+from reports.audit import LIAISON_PREFIX, TrailChoices
 from reports.models import FactCheckPoint
 from reports.services import MAX_PART_CHARACTERS
 
@@ -351,3 +354,69 @@ class PccResponseForm(GovUKForm):
         if upload:
             upload.seek(0)
         return upload
+
+
+class TrailFilterForm(forms.Form):
+    """The filters of a trail page, read from the query string: a person, an action and, across
+    inspections, a force and a programme, each from what the trail holds. A value it does not hold
+    (a made-up id, an action nobody took) is an error on its own field: the page says so, shows the
+    filter cleared and ignores it."""
+
+    actor = forms.ChoiceField(label="Person", required=False)
+    action = forms.ChoiceField(label="Action", required=False)
+    force = forms.TypedChoiceField(label="Force", required=False, coerce=int, empty_value=None)
+    programme = forms.TypedChoiceField(label="Programme", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, choices: TrailChoices, across: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        people: list[Any] = [("", "Anyone")]
+        if choices.staff:
+            people.append(("Staff", choices.staff))
+        if choices.liaisons:
+            people.append(("Force liaisons (through a fact-check link)", choices.liaisons))
+        fields["actor"].choices = people  # type: ignore[attr-defined]
+        fields["action"].choices = [("", "Any"), *choices.actions]  # type: ignore[attr-defined]
+        if across:
+            fields["force"].choices = [("", "Any"), *choices.forces]  # type: ignore[attr-defined]
+            fields["programme"].choices = [("", "Any"), *choices.programmes]  # type: ignore[attr-defined]
+        else:
+            del fields["force"], fields["programme"]
+        for field in fields.values():
+            field.error_messages["invalid_choice"] = (
+                f"This trail has no such {str(field.label).lower()}: choose one from the list (this filter was ignored)"
+            )
+        column = "govuk-grid-column-one-quarter" if across else "govuk-grid-column-one-half"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.form_method = "get"  # no CSRF token: it would end up in the address
+        self.helper.layout = Layout(
+            Div(
+                *(Div(Field(name, css_class="govuk-!-width-full"), css_class=column) for name in fields),
+                css_class="govuk-grid-row",
+            )
+        )
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters as keyword arguments of ``reports.audit.trail`` (the form must have been
+        validated, or be unbound)."""
+        data = getattr(self, "cleaned_data", {})
+        actor = data.get("actor") or ""
+        filters: dict[str, Any] = {"action": data.get("action") or ""}
+        if actor.startswith(LIAISON_PREFIX):
+            filters["fact_check_id"] = int(actor.removeprefix(LIAISON_PREFIX))
+        elif actor:
+            filters["actor_id"] = int(actor)
+        if data.get("force") is not None:
+            filters["force_id"] = data["force"]
+        if data.get("programme") is not None:
+            filters["programme_id"] = data["programme"]
+        return filters
+
+    def in_use(self) -> bool:
+        return any(value for value in self.filters().values())
+
+    def query_string(self) -> str:
+        """The valid filters in use, as a query string (for the download of the same events)."""
+        data = getattr(self, "cleaned_data", {})
+        return urlencode({name: self.data[name] for name in self.fields if data.get(name) not in (None, "")})

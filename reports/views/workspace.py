@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -57,7 +58,7 @@ from reports.record import (
     judgments_record,
 )
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 ItemFormT = TypeVar("ItemFormT", bound=Form)
 
 
@@ -66,7 +67,7 @@ def workspace_view(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not permissions.can_view_workspace(request.user):
             raise PermissionDenied("The workspace is for inspectors, lead inspectors and editors")
         return view(request, *args, **kwargs)

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from inspections.models import Finding, FindingOutcome, Force, Inspection, Judgment
+from reports.models import ReportEvent
 from reports.record import RecommendationInput, cause_of_concern_create
 from reports.services import report_start
 from tests.factories import FindingFactory, InspectionFactory, JudgmentFactory, ProgrammeFactory
@@ -38,6 +39,8 @@ MATRIX: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...], tuple[str,
     ("auth", "group"): (("administrator",), ("administrator",), ("administrator",)),
     # Reports: read-only in the admin, for administrators.
     ("reports", "report"): (("administrator",), (), ()),
+    # The audit trail: append-only, so nobody adds or changes an event, even here.
+    ("reports", "reportevent"): (("administrator",), (), ()),
     # django-axes' lock-outs: read-only records that administrators see and lift.
     **{("axes", m): (("administrator",), (), ()) for m in ("accessattempt", "accesslog", "accessfailurelog")},
 }
@@ -72,6 +75,7 @@ def record(inspection: Inspection) -> dict[str, object]:
         "user": inspection.lead_inspector,
         "group": inspection.lead_inspector.groups.get(),
         "report": report_start(inspection=inspection),
+        "reportevent": ReportEvent.objects.filter(inspection=inspection).first(),
         "accessattempt": AccessAttempt.objects.create(
             username="x@example.org", ip_address="127.0.0.1", failures_since_start=1
         ),
