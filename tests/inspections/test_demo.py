@@ -167,7 +167,7 @@ def test_west_midlands_2016_report_quotes_the_seed(seeded: str) -> None:
 
 
 def test_the_demo_shows_a_corrected_report_a_search_and_the_next_publication_date(seeded: str, client) -> None:
-    from publishing.demo import CORRECTED
+    from publishing.demo.reports import CORRECTED
 
     cumbria = Report.objects.get(slug=f"peel-police-legitimacy-{CORRECTED[1]}-{CORRECTED[0]}")
     assert list(cumbria.editions.values_list("number", flat=True).order_by("number")) == [1, 2]

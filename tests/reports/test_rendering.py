@@ -26,7 +26,7 @@ from django.db import transaction
 from accounts.roles import Role
 from inspections.models import Finding, Judgment, Pillar
 from publishing import rendering
-from publishing.demo import content_for
+from publishing.demo.reports import content_for
 from publishing.rendering import (
     PdfCheckError,
     PdfRenderError,
@@ -90,7 +90,7 @@ def _months() -> Iterator[str]:
 
 def build_long_report() -> tuple[Report, Revision]:
     """A report of about 30 pages: ``QUESTIONS`` graded questions and an ungraded strand, findings of
-    every kind, text from ``publishing.demo.content_for`` with a page of Markdown added to each section."""
+    every kind, text from ``publishing.demo.reports.content_for`` with a page of Markdown added to each section."""
     inspector = UserFactory(roles=[Role.INSPECTOR], name="Ivy Inspector")
     lead = UserFactory(roles=[Role.LEAD_INSPECTOR], name=LEAD_NAME)
     programme = ProgrammeFactory(name="PEEL: Police legitimacy 2016", year=2016)

@@ -7,8 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from inspections import demo
-from publishing import demo as reports_demo
+from publishing.demo import inspections as demo
+from publishing.demo import reports as reports_demo
 
 
 class Command(BaseCommand):

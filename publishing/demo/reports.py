@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from inspections.demo import DEMO_MARK, state_2017
 from inspections.models import Finding, Inspection
+from publishing.demo.inspections import DEMO_MARK, state_2017
 from publishing.models import Edition
 from publishing.services import edition_snapshot_record, press_release_draft
 from reports import search
