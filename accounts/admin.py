@@ -7,20 +7,20 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from accounts.models import User
 
 
-class UserCreationForm(AdminUserCreationForm):
+class UserCreationForm(AdminUserCreationForm[User]):
     class Meta:
         model = User
         fields = ("email", "name")
 
 
-class UserEditForm(UserChangeForm):
+class UserEditForm(UserChangeForm[User]):
     class Meta:
         model = User
         fields = "__all__"
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     form = UserEditForm
     add_form = UserCreationForm
     list_display = ("name", "email", "roles", "is_active", "last_login")

@@ -28,8 +28,8 @@ def has_role(user: AnyUser, role: Role) -> bool:
         return False
     cache = getattr(user, "_role_names", None)
     if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
-        user._role_names = cache  # type: ignore[union-attr,attr-defined]
+        cache = set(user.groups.values_list("name", flat=True))
+        user._role_names = cache  # type: ignore[attr-defined]
     return role.value in cache
 
 

@@ -292,7 +292,7 @@ def pages_to_measure(args: argparse.Namespace) -> list[Page]:
                 with CaptureQueriesContext(connection) as queries:
                     response = client.get(page.path)
                     if response.streaming:
-                        b"".join(response.streaming_content)  # type: ignore[attr-defined,arg-type]
+                        b"".join(response.streaming_content)  # type: ignore[attr-defined]
                 if response.status_code != 200:
                     raise BenchError(f"{page.path} answered {response.status_code} in this process, not 200")
             page.sql_queries = len(queries.captured_queries)

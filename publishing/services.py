@@ -693,7 +693,7 @@ def pcc_response_record(*, report: Report, actor: User, url: str = "", file: obj
         if url:
             report.pcc_response_url = url
         if file is not None:
-            report.pcc_response_file = file  # type: ignore[assignment]
+            report.pcc_response_file = file
         report.pcc_response_recorded_at = timezone.now()
         report.save()
         late = timezone.localdate() > report.pcc_response_due  # type: ignore[operator]

@@ -206,7 +206,7 @@ def record_item_delete(*, item: RecordItem, actor: User) -> None:
         changes = field_changes(_values(item), {})
         carried = ""
         if isinstance(item, Finding) and item.kind == Finding.Kind.CAUSE_OF_CONCERN:
-            count = item.recommendations.count()  # type: ignore[attr-defined]
+            count = item.recommendations.count()
             carried = f"With its {count} recommendation{'s' if count != 1 else ''}" if count else ""
         type(item).objects.filter(pk=item.pk).delete()
         _record_changed(

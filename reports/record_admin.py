@@ -84,13 +84,13 @@ class InspectionRecordInline(admin.TabularInline[Any, Inspection]):
     extra = 0
     form = RecordForm
 
-    def has_add_permission(self, request: HttpRequest, obj: Inspection | None = None) -> bool:  # type: ignore[override]
-        return super().has_add_permission(request, obj) and _may_change_record(request, obj)  # type: ignore[arg-type]
+    def has_add_permission(self, request: HttpRequest, obj: Inspection | None = None) -> bool:
+        return super().has_add_permission(request, obj) and _may_change_record(request, obj)
 
-    def has_change_permission(self, request: HttpRequest, obj: Inspection | None = None) -> bool:  # type: ignore[override]
+    def has_change_permission(self, request: HttpRequest, obj: Inspection | None = None) -> bool:
         return super().has_change_permission(request, obj) and _may_change_record(request, obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Inspection | None = None) -> bool:  # type: ignore[override]
+    def has_delete_permission(self, request: HttpRequest, obj: Inspection | None = None) -> bool:
         return super().has_delete_permission(request, obj) and _may_change_record(request, obj)
 
     def formfield_for_foreignkey(
@@ -317,15 +317,15 @@ class RecommendationInline(admin.StackedInline[Recommendation, CauseOfConcern]):
     extra = 0
     min_num = 1
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:  # type: ignore[override]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_add_permission(request, obj) and (obj is None or _may_change_record(request, obj.inspection))
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:  # type: ignore[override]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_change_permission(request, obj) and (
             obj is None or _may_change_record(request, obj.inspection)
         )
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:  # type: ignore[override]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_delete_permission(request, obj) and (
             obj is None or _may_change_record(request, obj.inspection)
         )
