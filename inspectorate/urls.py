@@ -12,7 +12,7 @@ from public.cache import public_page
 from public.sitemaps import SITEMAPS
 from public.views import pages
 from public.views.api import not_found as api_not_found
-from reports.views.workspace import fact_check_page
+from reports.views.fact_check import fact_check_page
 
 admin.site.site_header = "Inspectorate: records"
 admin.site.site_title = "Inspectorate records"

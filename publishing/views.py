@@ -22,7 +22,7 @@ from publishing.models import Edition, PressRelease
 from reports.errors import WorkflowError
 from reports.forms import ApproveForm, ChangeNoteForm, GoLiveForm, PccResponseForm, PressReleaseForm, WithdrawForm
 from reports.models import Report, ReportState
-from reports.views.workspace import (
+from reports.views.common import (
     actor,
     get_report,
     refusal_messages,

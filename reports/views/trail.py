@@ -26,7 +26,7 @@ from inspections.models import Inspection
 from reports import audit
 from reports.forms import TrailFilterForm
 from reports.models import Report, ReportEvent
-from reports.views.workspace import get_report, workspace_view
+from reports.views.common import get_report, workspace_view
 
 #: Events on one page of a trail (the CSV has them all).
 PAGE_SIZE = 50

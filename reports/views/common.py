@@ -1,0 +1,117 @@
+"""What every workspace view shares: the sign-in and role check, the acting person, the report by id,
+messages from a refusal, the report page's context and the answer to a workflow transition."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from http import HTTPStatus
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from accounts import permissions
+from accounts.models import User
+from reports import selectors
+from reports.errors import WorkflowError
+from reports.models import Report, ReportState
+
+View = Callable[..., HttpResponseBase]
+ItemFormT = TypeVar("ItemFormT", bound=Form)
+
+
+def workspace_view(view: View) -> View:
+    """Signed in, and a member of staff with a workspace role; otherwise the login page or 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not permissions.can_view_workspace(request.user):
+            raise PermissionDenied("The workspace is for inspectors, lead inspectors and editors")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def actor(request: HttpRequest) -> User:
+    """The signed-in person acting (``workspace_view`` has made sure there is one)."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def get_report(pk: int) -> Report:
+    return get_object_or_404(selectors.reports_for_workspace(), pk=pk)
+
+
+def report_url(report: Report, name: str = "reports:report", **kwargs: Any) -> str:
+    return reverse(name, kwargs={"pk": report.pk, **kwargs})
+
+
+def validation_messages(error: ValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
+
+
+def refusal_messages(error: Exception) -> list[str]:
+    """What a service said when it refused for a rule: a ``WorkflowError``, a ``ValidationError``,
+    or a ``PermissionDenied`` raised after the view has checked the person's role."""
+    if isinstance(error, ValidationError):
+        return validation_messages(error)
+    return [str(error)] if str(error) else ["This cannot be done now"]
+
+
+# --- One report -------------------------------------------------------------------------------
+
+
+def report_context(request: HttpRequest, report: Report) -> dict[str, Any]:
+    latest = report.latest_revision()
+    content = latest.content if latest else {}
+    user = actor(request)
+    authors = selectors.report_authors(report)
+    problems = selectors.submission_problems(report) if report.is_editable else []
+    return {
+        "report": report,
+        "latest": latest,
+        "parts": [
+            {"part": part, "written": bool(str(content.get(part.key, "")).strip())}
+            for part in selectors.report_parts(report)
+        ],
+        "problems": problems,
+        "blocking": [check for check in problems if check.blocking],
+        "may_edit": report.is_editable and permissions.can_edit_report(user, report),
+        "may_submit": report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED)
+        and permissions.can_submit_report(user, report),
+        "may_review": report.state == ReportState.IN_REVIEW and permissions.can_review_report(user, report),
+        "may_approve": report.state == ReportState.IN_REVIEW and permissions.can_approve_report(user, report, authors),
+        "wrote_it": user.pk in authors,
+        "may_sign_off": report.is_editable and permissions.can_sign_off_judgments(user, report),
+        "may_change_record": report.is_editable and permissions.can_change_inspection(user, report.inspection),
+        "may_fact_check": permissions.can_issue_fact_check(user, report),
+        "events": report.events.select_related("actor", "revision")[:10],
+    }
+
+
+# --- Transitions --------------------------------------------------------------------------------
+
+
+def transition_response(request: HttpRequest, report: Report, action: Callable[[], Any], done: str) -> HttpResponse:
+    try:
+        action()
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        return render(
+            request,
+            "reports/report.html",
+            {**report_context(request, report), "transition_errors": validation_messages(error)},
+            status=HTTPStatus.BAD_REQUEST,
+        )
+    else:
+        messages.success(request, done)
+    return redirect(report_url(report))
