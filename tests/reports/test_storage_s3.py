@@ -15,7 +15,8 @@ from moto.server import ThreadedMotoServer
 from reports import publication
 from reports.models import Edition, Report, ReportState
 from tests.conftest import start_worker, stop_worker
-from tests.reports.test_publication_faults import approved_report, wait_for
+from tests.reports.test_publication_faults import approved_report
+from tests.waiting import wait_for
 
 pytestmark = [
     pytest.mark.worker,
