@@ -18,6 +18,7 @@ from django.conf import settings
 from accounts.models import User
 from accounts.roles import Role
 from inspections.models import Inspection
+from tests.demo_data import DemoData, check_demo_tests, group_demo_tests, uses_demo
 from tests.factories import InspectionFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -95,6 +96,51 @@ def django_db_setup(django_db_setup: None, django_db_blocker) -> None:  # type: 
         restore_reference_data()
         for connection in connections.all():
             connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+_demo_key = pytest.StashKey[DemoData]()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """trylast: after pytest-django has put the tests in its order (transactional ones after the rest)."""
+    check_demo_tests(items)
+    group_demo_tests(items)
+
+
+@pytest.fixture(scope="session")
+def _demo_data(request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker) -> Iterator[DemoData]:  # type: ignore[no-untyped-def]
+    """Session scope, so that the first load comes before the first demo test's own transaction starts."""
+    demo = DemoData(django_db_blocker)
+    demo.load()
+    request.config.stash[_demo_key] = demo
+    yield demo
+    demo.unload()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    demo = item.config.stash.get(_demo_key, None)
+    if demo is not None and uses_demo(item):
+        demo.load()  # again, if it was unloaded after an earlier group (see tests/demo_data.py)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    result = yield
+    demo = item.config.stash.get(_demo_key, None)
+    if demo is not None and not uses_demo(nextitem):
+        demo.unload()  # the test's own transaction has been rolled back: now the demo's
+    return result
+
+
+@pytest.fixture
+def demo_data(_demo_data: DemoData, db: None) -> DemoData:
+    """The demo data set of ``seed_demo``, loaded once for all the tests that ask for it. Each test
+    runs in a transaction of its own inside the demo's, rolled back after it (tests/demo_data.py)."""
+    assert _demo_data.loaded
+    return _demo_data
 
 
 @pytest.fixture

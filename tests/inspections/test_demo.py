@@ -1,4 +1,7 @@
-"""``seed_demo``: the demo set of the brief, loaded twice with the same result."""
+"""``seed_demo``: the demo set of the brief, loaded twice with the same result.
+
+The demo is loaded once for all these tests (the ``demo_data`` fixture, tests/demo_data.py); each
+test's changes are rolled back."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from accounts.models import User
 from inspections.models import Finding, FindingOutcome, Force, Inspection, Judgment
 from inspections.selectors import earlier_findings_without_outcome
 from reports.models import Report
+from tests.demo_data import DemoData
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +44,9 @@ def snapshot() -> list[tuple[object, ...]]:
 
 
 @pytest.fixture
-def seeded() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+def seeded(demo_data: DemoData) -> str:
+    """What ``seed_demo`` printed when it loaded the demo."""
+    return demo_data.output
 
 
 def test_seed_demo_twice_changes_nothing(seeded: str) -> None:

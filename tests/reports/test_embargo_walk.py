@@ -19,7 +19,6 @@ from http import HTTPStatus
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from inspections.models import Finding, Force, Judgment, Programme
@@ -56,9 +55,8 @@ def public_patterns() -> Iterator[tuple[str, str, URLPattern]]:
 
 
 @pytest.fixture
-def demo(django_user_model, fast_pdfs):  # type: ignore[no-untyped-def]
+def demo(demo_data, django_user_model, fast_pdfs):  # type: ignore[no-untyped-def]
     """The demo data, one 2016 report withdrawn, and a canary in everything of every hidden report."""
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     editor = django_user_model.objects.get(email="editor@example.org")
     withdrawn = published_reports().get(slug="peel-police-legitimacy-2016-kent-police")
     publication.report_withdraw(report=withdrawn, actor=editor, reason="Demo: withdrawn to walk the embargo.")

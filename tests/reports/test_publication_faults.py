@@ -25,6 +25,7 @@ from reports import services
 from reports.models import Report, ReportEvent, ReportState
 from tests.conftest import start_worker, stop_worker, worker_database_url
 from tests.factories import UserFactory, ready_inspection, write_whole_report
+from tests.waiting import wait_for
 
 # serialized_rollback: a transactional test empties every table; this brings back the roles and
 # reference data that migrations made.
@@ -35,15 +36,6 @@ pytestmark = [
 ]
 
 EDITIONS = Path(settings.MEDIA_ROOT) / "editions"
-
-
-def wait_for(condition: Callable[[], bool], *, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"gave up after {seconds:.0f} s waiting for {what}")
 
 
 def pdf_files() -> set[str]:
@@ -89,6 +81,25 @@ def pool_children(pid: int) -> list[int]:
     return [int(child) for child in children]
 
 
+def sweeps_started(name: str) -> int:
+    """How many publication sweeps the running worker whose name holds ``name`` has started (the
+    worker's own count, from ``celery inspect stats``)."""
+    counts: list[int] = []
+
+    def answered() -> bool:
+        replies = celery_app.control.inspect(timeout=2, limit=1).stats() or {}
+        counts[:] = [
+            reply.get("total", {}).get("reports.tasks.publication_sweep_task", 0)
+            for hostname, reply in replies.items()
+            if name in hostname
+        ]
+        assert len(counts) <= 1, f"more than one worker called {name}: {list(replies)}"
+        return bool(counts)
+
+    wait_for(answered, seconds=30, what=f"the worker {name} to answer")
+    return counts[0]
+
+
 def only_this_worker_runs() -> None:
     """No other worker (from another test module) may take this test's tasks."""
     replies = celery_app.control.ping(timeout=1) or []
@@ -108,7 +119,7 @@ def test_a_worker_killed_mid_render_leaves_one_pdf(worker) -> None:
         seconds=60,
         what="the render to start",
     )
-    time.sleep(0.5)
+    # The render has started (its status is committed just before WeasyPrint runs): kill it now.
     children = pool_children(process.pid)  # type: ignore[attr-defined]
     assert children, "the worker has no pool process to kill"
     for child in children:
@@ -203,15 +214,19 @@ def test_everything_due_while_the_scheduler_was_down_publishes_once(worker) -> N
     go_live = timezone.now() + datetime.timedelta(seconds=3)
     for report in (first, second):
         publication.report_schedule(report=report, actor=editor, go_live_at=go_live)  # type: ignore[arg-type]
-    time.sleep(4)  # the go-live moment passes with no worker and no scheduler running
+    # The go-live moment passes with no worker and no scheduler running.
+    wait_for(lambda: timezone.now() > go_live, seconds=10, what="the go-live moment to pass", interval=0.1)
     assert not Report.objects.filter(state=ReportState.PUBLISHED, pk__in=[first.pk, second.pk]).exists()
-    worker(name="returning", beat=True, PUBLICATION_SWEEP_SECONDS="2")
+    worker(name="returning", beat=True, PUBLICATION_SWEEP_SECONDS="1")
     wait_for(
         lambda: Report.objects.filter(state=ReportState.PUBLISHED, pk__in=[first.pk, second.pk]).count() == 2,
         seconds=90,
         what="both reports to go live",
     )
-    time.sleep(5)  # more sweeps run; none publishes again
+    # More sweeps run to the end (the worker runs one task at a time, so when the third after this
+    # moment has started, two have finished); none publishes again.
+    sweeps = sweeps_started("returning")
+    wait_for(lambda: sweeps_started("returning") >= sweeps + 3, seconds=60, what="two more sweeps to finish")
     for report in (first, second):
         assert ReportEvent.objects.filter(report=report, action="Published").count() == 1
     assert (
