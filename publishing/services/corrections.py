@@ -1,0 +1,99 @@
+"""After go-live: corrections (the next edition, with a change note, under the two-person rule) and
+withdrawal (with a reason the public sees)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from accounts import permissions
+from inspectorate.site_version import site_changed_on_commit
+from publishing.models import Edition
+from publishing.selectors import authors_since
+from reports.audit import report_event
+from reports.errors import WorkflowError
+from reports.models import Report, ReportState
+from reports.services import clean_text, report_lock
+
+if TYPE_CHECKING:
+    from accounts.models import User
+from publishing.services.editions import edition_prepare, require_editor
+from publishing.services.golive import enqueue_sweep_at
+
+logger = logging.getLogger(__name__)
+
+
+def report_correct(*, report: Report, actor: User, change_note: str) -> Edition:
+    """Publish the report's latest revision and its record as they stand as a new edition with a change
+    note; it goes live once its PDF is ready. The earlier editions and their PDFs stay public in the
+    history. Refused (``ValidationError``) when neither the text nor the record changed since the live
+    edition. The two-person rule holds: the editor publishing a correction changed none of its text or
+    record (``PermissionDenied`` saying so)."""
+    require_editor(actor)
+    change_note = clean_text(change_note)
+    if not change_note:
+        raise ValidationError("Enter a change note saying what was corrected", code="change_note")
+    with transaction.atomic():
+        report = report_lock(report)
+        if report.state != ReportState.PUBLISHED:
+            raise WorkflowError("Only a published report is corrected")
+        latest = report.latest_revision()
+        live = report.editions.filter(published_at__isnull=False).order_by("-number").first()
+        if latest is None or live is None:
+            raise WorkflowError("The report has no live edition to correct")
+        if live.revision_id == latest.pk and live.record_version == report.record_version:
+            raise ValidationError(
+                "Edit the report, its judgments or its findings first: what it says now is already published",
+                code="no_change",
+            )
+        if not permissions.can_approve_report(actor, report, authors_since(report, live)):
+            raise PermissionDenied("You wrote part of this correction, so another editor must publish it")
+        edition = edition_prepare(report=report, actor=actor, change_note=change_note)
+        report.publication_requested_by = actor
+        report.save(update_fields=["publication_requested_by"])
+        report_event(
+            report,
+            actor,
+            "Correction requested",
+            revision=edition.revision,
+            edition_number=edition.number,
+            reason=change_note,
+        )
+        enqueue_sweep_at(None)
+    return edition
+
+
+def report_withdraw(*, report: Report, actor: User, reason: str) -> Report:
+    """Withdraw a published report. The public page then shows the reason instead of the report."""
+    require_editor(actor)
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError("Enter the reason for withdrawing the report", code="reason")
+    with transaction.atomic():
+        report = report_lock(report)
+        if not can_proceed(report.withdraw):
+            raise WorkflowError(
+                f"The report is {report.get_state_display().lower()}: only a published report is withdrawn"
+            )
+        from_state = report.state
+        report.withdraw()
+        report.withdrawn_at = timezone.now()
+        report.withdrawal_reason = reason
+        report.save(update_fields=["state", "withdrawn_at", "withdrawal_reason"])
+        live = report.editions.filter(published_at__isnull=False).order_by("-number").first()
+        report_event(
+            report,
+            actor,
+            "Withdrawn",
+            from_state,
+            revision=live.revision if live else None,
+            edition_number=live.number if live else None,
+            reason=reason,
+        )
+        site_changed_on_commit()
+    return report

@@ -1,0 +1,234 @@
+"""Editions: freezing one (its revision and its copy of the judgments and findings, in the caller's
+transaction), rendering its PDF and page from that copy, and finding renders a worker lost. Every
+function is safe to run twice and from two workers at once (see the package's docstring)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts import permissions
+from inspections.models import Finding, Judgment
+from inspectorate.celery import enqueue_on_commit
+from publishing import rendering
+from publishing.models import Edition, EditionFinding, EditionJudgment
+from reports.audit import report_event
+from reports.errors import WorkflowError
+from reports.models import Report, ReportState
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+
+logger = logging.getLogger(__name__)
+
+#: A render that started this long ago and never finished belongs to a worker that died.
+STALE_RENDER = datetime.timedelta(minutes=10)
+#: The tasks' names (``publishing.tasks``), by which services enqueue them.
+RENDER_TASK = "publishing.tasks.edition_render_task"
+SWEEP_TASK = "publishing.tasks.publication_sweep_task"
+#: Automatic render attempts before an edition is left "failed" for an editor to retry.
+MAX_RENDER_ATTEMPTS = 3
+
+
+def require_editor(actor: User) -> None:
+    if not permissions.is_editor(actor):
+        raise PermissionDenied("Only editors schedule and publish reports")
+
+
+def enqueue_render(edition: Edition) -> None:
+    enqueue_on_commit(RENDER_TASK, edition.pk)
+
+
+def edition_prepare(*, report: Report, actor: User, change_note: str = "") -> Edition:
+    """The edition the report's approved revision (or, once published, latest revision) and its record
+    as they stand will go out as: the moment the edition is frozen.
+
+    Reuses an unpublished edition of the same revision and record version; otherwise makes the next
+    edition with its own copy of the judgments and findings (``edition_snapshot_record``), taken here
+    in the caller's transaction under the report's row lock, and asks for its PDF to be rendered from
+    that copy. Called by approval, scheduling, "Publish now" and corrections (in their transaction).
+    """
+    revision = report.approved_revision if report.state != ReportState.PUBLISHED else report.latest_revision()
+    if revision is None:
+        raise WorkflowError("The report has no approved revision to publish")
+    pending = report.editions.filter(published_at__isnull=True).order_by("-number").first()
+    if pending is not None and pending.revision_id == revision.pk and pending.record_version == report.record_version:
+        if change_note and pending.change_note != change_note:
+            pending.change_note = change_note
+            pending.save(update_fields=["change_note"])
+        return pending
+    if pending is not None:
+        pending.delete()  # an unpublished edition of an older revision or record is of no use
+    number = (report.editions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    edition = Edition.objects.create(
+        report=report,
+        number=number,
+        revision=revision,
+        record_version=report.record_version,
+        change_note=change_note,
+        created_by=actor,
+    )
+    edition_snapshot_record(edition)
+    enqueue_render(edition)
+    return edition
+
+
+def edition_go_live(edition: Edition) -> datetime.datetime:
+    """When ``edition`` went or goes live, for its cover: its own moment once live; the report's go-live
+    for a first edition still under embargo; now for a correction (it goes live once rendered)."""
+    if edition.published_at is not None:
+        return edition.published_at
+    if edition.number == 1 and edition.report.go_live_at is not None:
+        return edition.report.go_live_at
+    return timezone.now()
+
+
+def edition_render(*, edition_id: int) -> Edition | None:
+    """Render the edition's PDF, check it, and store it under an unguessable name. Idempotent.
+
+    Raises the rendering error after recording it on the edition (so that the task can retry); the
+    edition then shows "Render failed" with the error to editors.
+    """
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().select_related("report", "revision").filter(pk=edition_id).first()
+        if edition is None:
+            return None  # replaced by a newer edition before its turn came: nothing to render
+        if edition.render_status == Edition.RenderStatus.READY:
+            return edition
+        edition.render_status = Edition.RenderStatus.RENDERING
+        edition.render_started_at = timezone.now()
+        edition.render_attempts += 1
+        edition.save(update_fields=["render_status", "render_started_at", "render_attempts"])
+    report = edition.report
+    try:
+        rendered = rendering.render_report_pdf(
+            report,
+            edition.revision,
+            edition=edition.number,
+            published_on=timezone.localdate(edition_go_live(edition)),
+            change_note=edition.change_note,
+            record=edition,
+        )
+        check = rendering.check_pdf(rendered.content)
+        if not (check.tagged and check.pdf_ua and check.pages == rendered.pages):
+            raise ValueError(f"the PDF failed its checks: tagged={check.tagged}, PDF/UA={check.pdf_ua}")
+        html = rendering.render_report_html(report, edition.revision, record=edition)
+        digest = hashlib.sha256(rendered.content).hexdigest()
+        with transaction.atomic():
+            edition = Edition.objects.select_for_update().get(pk=edition_id)
+            if edition.render_status == Edition.RenderStatus.READY:
+                return edition  # another worker finished first: keep theirs, store nothing
+            # The file is written before the row names it: no reader can reach a half-written file.
+            edition.pdf.save("report.pdf", ContentFile(rendered.content), save=False)
+            edition.pdf_size = len(rendered.content)
+            edition.pdf_pages = rendered.pages
+            edition.pdf_sha256 = digest
+            edition.glance_html, edition.body_html = html.glance, html.body
+            edition.render_seconds = rendered.seconds
+            edition.rendered_at = timezone.now()
+            edition.render_status = Edition.RenderStatus.READY
+            edition.render_error = ""
+            edition.save()
+    except Exception as error:
+        # Rendering, checking or storing failed: say so to editors, and let the task retry.
+        Edition.objects.filter(pk=edition_id).exclude(render_status=Edition.RenderStatus.READY).update(
+            render_status=Edition.RenderStatus.FAILED, render_error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
+    return edition
+
+
+def edition_retry_render(*, edition: Edition, actor: User) -> Edition:
+    """An editor asks again for a PDF that failed to render."""
+    if not permissions.is_editor(actor):
+        raise PermissionDenied("Only editors retry rendering")
+    with transaction.atomic():
+        updated = Edition.objects.filter(pk=edition.pk, render_status=Edition.RenderStatus.FAILED).update(
+            render_status=Edition.RenderStatus.PENDING, render_error="", render_attempts=0
+        )
+        if updated:
+            enqueue_render(edition)
+            report_event(
+                edition.report,
+                actor,
+                "Rendering retried",
+                revision=edition.revision,
+                edition_number=edition.number,
+            )
+    edition.refresh_from_db()
+    return edition
+
+
+def editions_needing_render() -> QuerySet[Edition]:
+    """Editions that should have, or be getting, a PDF and have no live render: pending, or stuck."""
+    stale = timezone.now() - STALE_RENDER
+    return Edition.objects.filter(
+        Q(render_status=Edition.RenderStatus.PENDING)
+        | Q(render_status=Edition.RenderStatus.RENDERING, render_started_at__lt=stale)
+    ).exclude(report__state=ReportState.WITHDRAWN)
+
+
+def edition_snapshot_record(edition: Edition) -> None:
+    """Copy the inspection's judgments and findings as they are now onto ``edition``: what its PDF and
+    page show, and what the public lists, data and API read once it goes live. Call in the transaction
+    that freezes the edition, under the report's row lock."""
+    inspection_id = edition.report.inspection_id
+    EditionJudgment.objects.filter(edition=edition).delete()
+    EditionFinding.objects.filter(edition=edition).delete()
+    EditionJudgment.objects.bulk_create(
+        EditionJudgment(
+            edition=edition,
+            inspection_id=inspection_id,
+            pillar_id=judgment.pillar_id,
+            question_id=judgment.question_id,
+            grade_id=judgment.grade_id,
+            narrative=judgment.narrative,
+        )
+        for judgment in Judgment.objects.filter(inspection_id=inspection_id)
+    )
+    findings = list(Finding.objects.filter(inspection_id=inspection_id).order_by("pk"))
+    # Causes first, so that each recommendation's copy can point at its cause's copy.
+    findings.sort(key=lambda finding: finding.cause_of_concern_id is not None)
+    copies: dict[int, EditionFinding] = {}
+    for finding in findings:
+        copies[finding.pk] = EditionFinding.objects.create(
+            edition=edition,
+            inspection_id=inspection_id,
+            finding=finding,
+            kind=finding.kind,
+            question_id=finding.question_id,
+            text=finding.text,
+            cause_of_concern=copies.get(finding.cause_of_concern_id) if finding.cause_of_concern_id else None,
+            accelerated=finding.accelerated,
+            raised_on=finding.raised_on,
+            deadline=finding.deadline,
+            status=finding.status,
+            follows_up_id=finding.follows_up_id,
+            order=finding.order,
+        )
+
+
+def editions_fill_html(*, limit: int = 20) -> int:
+    """Store the HTML of ready editions that have none: those rendered before editions kept their
+    HTML (migration 0004). Until then their page renders the same content on each request."""
+    filled = 0
+    missing = Edition.objects.filter(render_status=Edition.RenderStatus.READY, body_html="").select_related(
+        "report__inspection__force", "report__inspection__programme", "report__inspection__lead_inspector", "revision"
+    )
+    for edition in missing[:limit]:
+        html = rendering.render_report_html(edition.report, edition.revision, record=edition)
+        filled += Edition.objects.filter(pk=edition.pk, body_html="").update(
+            glance_html=html.glance, body_html=html.body
+        )
+    return filled

@@ -1,0 +1,269 @@
+"""Scheduling and going live: the embargo. Reports go live at their moment, all of a moment together or
+none, once every PDF is ready; corrections go live once theirs is."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from inspections.models import Programme
+from inspectorate.celery import enqueue_on_commit
+from inspectorate.site_version import site_changed_on_commit
+from publishing.models import Edition
+from reports import search
+from reports.audit import report_event
+from reports.errors import WorkflowError
+from reports.models import Report, ReportState
+from reports.services import report_lock
+
+if TYPE_CHECKING:
+    from accounts.models import User
+from publishing.services.editions import (
+    SWEEP_TASK,
+    edition_prepare,
+    editions_fill_html,
+    editions_needing_render,
+    enqueue_render,
+    require_editor,
+)
+from publishing.services.press import press_release_draft
+
+logger = logging.getLogger(__name__)
+
+
+def report_schedule(*, report: Report, actor: User, go_live_at: datetime.datetime, prompt: bool = True) -> Report:
+    """Schedule the approved report to go live at ``go_live_at`` (in the future). Its PDF starts
+    rendering now, so that it is ready and checked well before."""
+    require_editor(actor)
+    if go_live_at <= timezone.now():
+        raise ValidationError("The go-live time must be in the future", code="past")
+    with transaction.atomic():
+        report = report_lock(report)
+        if report.state == ReportState.SCHEDULED:
+            report.go_live_at = go_live_at
+            report.publication_requested_by = actor
+            report.save(update_fields=["go_live_at", "publication_requested_by"])
+            report_event(
+                report,
+                actor,
+                "Go-live moved",
+                revision=report.approved_revision,
+                reason=f"{timezone.localtime(go_live_at):%d %B %Y %H:%M}",
+            )
+            site_changed_on_commit()  # the home page's "Coming up" dates
+            if prompt:
+                enqueue_sweep_at(go_live_at)
+            return report
+        if not can_proceed(report.schedule):
+            raise WorkflowError(
+                f"The report is {report.get_state_display().lower()}: only an approved report is scheduled"
+            )
+        from_state = report.state
+        edition = edition_prepare(report=report, actor=actor)
+        press_release_draft(report=report)
+        report.schedule()
+        report.go_live_at = go_live_at
+        report.publication_requested_by = actor
+        report.publish_problem = ""
+        report.save(update_fields=["state", "go_live_at", "publication_requested_by", "publish_problem"])
+        report_event(
+            report,
+            actor,
+            "Scheduled",
+            from_state,
+            revision=edition.revision,
+            edition_number=edition.number,
+            reason=f"Go-live {timezone.localtime(go_live_at):%d %B %Y %H:%M}",
+        )
+        site_changed_on_commit()
+        if prompt:
+            enqueue_sweep_at(go_live_at)
+    return report
+
+
+def programme_schedule(*, programme: Programme, actor: User, go_live_at: datetime.datetime) -> list[Report]:
+    """Schedule every approved (or already scheduled) report of ``programme`` for one go-live moment,
+    in one transaction. Reports not yet approved are left out, and listed by ``programme_readiness``."""
+    require_editor(actor)
+    if go_live_at <= timezone.now():
+        raise ValidationError("The go-live time must be in the future", code="past")
+    with transaction.atomic():
+        reports = list(
+            Report.objects.select_for_update()
+            .filter(inspection__programme=programme, state__in=(ReportState.APPROVED, ReportState.SCHEDULED))
+            .order_by("pk")
+        )
+        if not reports:
+            raise ValidationError("No report of this programme is approved yet", code="none_approved")
+        scheduled = [
+            report_schedule(report=report, actor=actor, go_live_at=go_live_at, prompt=False) for report in reports
+        ]
+        enqueue_sweep_at(go_live_at)  # one prompt sweep for the whole moment
+        return scheduled
+
+
+def report_unschedule(*, report: Report, actor: User) -> Report:
+    require_editor(actor)
+    with transaction.atomic():
+        report = report_lock(report)
+        if not can_proceed(report.unschedule):
+            raise WorkflowError(f"The report is {report.get_state_display().lower()}: it is not scheduled")
+        from_state = report.state
+        report.unschedule()
+        report.go_live_at = None
+        report.publish_problem = ""
+        report.save(update_fields=["state", "go_live_at", "publish_problem"])
+        report_event(report, actor, "Taken off the schedule", from_state, revision=report.approved_revision)
+        site_changed_on_commit()
+    return report
+
+
+def report_publish_now(*, report: Report, actor: User) -> Report:
+    """ "Publish now": schedule for this moment. The report goes live as soon as its PDF is ready and
+    checked, through the same path as a scheduled one (so nothing half-ready is ever public)."""
+    require_editor(actor)
+    with transaction.atomic():
+        report = report_lock(report)
+        now = timezone.now()
+        from_state = report.state
+        if report.state == ReportState.APPROVED:
+            press_release_draft(report=report)
+            report.schedule()
+        elif report.state != ReportState.SCHEDULED:
+            raise WorkflowError(f"The report is {report.get_state_display().lower()}: it cannot be published now")
+        edition = edition_prepare(report=report, actor=actor)
+        report.go_live_at = now
+        report.publication_requested_by = actor
+        report.save(update_fields=["state", "go_live_at", "publication_requested_by"])
+        report_event(report, actor, "Publish now", from_state, revision=edition.revision, edition_number=edition.number)
+        site_changed_on_commit()
+        enqueue_sweep_at(None)
+    return report
+
+
+def enqueue_sweep_at(moment: datetime.datetime | None) -> None:
+    """Ask for a sweep at ``moment`` (or now). The periodic sweep would get there anyway; this makes
+    the go-live prompt. A broker that is down only loses the head start."""
+    enqueue_on_commit(SWEEP_TASK, eta=moment)
+
+
+def _publish_group(go_live_at: datetime.datetime, report_ids: list[int]) -> list[Report]:
+    """Publish every report due at ``go_live_at`` together, or none of them. Returns those published."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = list(
+            # of=("self",): lock the reports only (the lead inspector is an outer join, which cannot be locked).
+            Report.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=report_ids, state=ReportState.SCHEDULED, go_live_at=go_live_at, go_live_at__lte=now)
+            .select_related("inspection__force", "inspection__programme", "inspection__lead_inspector")
+            .order_by("pk")
+        )
+        if len(locked) != len(report_ids):
+            return []  # another sweeper holds some of them, or one moved: leave the group for the next sweep
+        editions = {
+            e.report_id: e
+            for e in Edition.objects.filter(report__in=locked, published_at__isnull=True).select_related("revision")
+        }
+        not_ready = [
+            r for r in locked if r.pk not in editions or editions[r.pk].render_status != Edition.RenderStatus.READY
+        ]
+        if not_ready:
+            problem = "Due, but waiting for the PDF of: " + ", ".join(r.inspection.force_name for r in not_ready[:10])
+            if len(not_ready) > 10:
+                problem += f" and {len(not_ready) - 10} more"
+            Report.objects.filter(pk__in=report_ids).update(publish_problem=problem)
+            for report in not_ready:
+                edition = editions.get(report.pk)
+                if edition is not None and edition.render_status != Edition.RenderStatus.FAILED:
+                    enqueue_render(edition)
+            return []
+        for report in locked:
+            from_state = report.state
+            report.publish()
+            report.first_published_at = report.first_published_at or now
+            report.publish_problem = ""
+            report.save(update_fields=["state", "first_published_at", "publish_problem"])
+            edition = editions[report.pk]
+            edition.published_at = now
+            edition.save(update_fields=["published_at"])
+            search.index_report(report, edition.revision)
+            report.inspection.status = report.inspection.Status.PUBLISHED
+            report.inspection.save(update_fields=["status"])
+            report_event(
+                report,
+                report.publication_requested_by or edition.created_by,
+                "Published",
+                from_state,
+                revision=edition.revision,
+                edition_number=edition.number,
+            )
+        site_changed_on_commit()
+        return locked
+
+
+def _publish_corrections() -> int:
+    """Put live every correction whose PDF is ready (its edition was asked for by an editor)."""
+    published = 0
+    ready = Edition.objects.filter(
+        published_at__isnull=True,
+        render_status=Edition.RenderStatus.READY,
+        number__gt=1,
+        report__state=ReportState.PUBLISHED,
+    ).values_list("pk", flat=True)
+    for edition_id in ready:
+        with transaction.atomic():
+            edition = (
+                Edition.objects.select_for_update(skip_locked=True)
+                .filter(pk=edition_id, published_at__isnull=True)
+                .first()
+            )
+            if edition is None:
+                continue
+            now = timezone.now()
+            edition.published_at = now
+            edition.save(update_fields=["published_at"])
+            report = edition.report
+            report.last_updated_at = now
+            report.save(update_fields=["last_updated_at"])
+            search.index_report(report, edition.revision)
+            report_event(
+                report,
+                report.publication_requested_by or edition.created_by,
+                "Correction published",
+                revision=edition.revision,
+                edition_number=edition.number,
+                reason=edition.change_note,
+            )
+            site_changed_on_commit()
+            published += 1
+    return published
+
+
+def publication_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Find work the broker may have lost, and publish what is due. Safe to run at any time, often."""
+    now = now or timezone.now()
+    requeued = 0
+    for edition in editions_needing_render():
+        enqueue_render(edition)
+        requeued += 1
+    groups: dict[datetime.datetime, list[int]] = defaultdict(list)
+    for pk, go_live_at in Report.objects.filter(state=ReportState.SCHEDULED, go_live_at__lte=now).values_list(
+        "pk", "go_live_at"
+    ):
+        if go_live_at is not None:
+            groups[go_live_at].append(pk)
+    published = sum(len(_publish_group(moment, ids)) for moment, ids in sorted(groups.items()))
+    corrections = _publish_corrections()
+    return {
+        "renders_requeued": requeued,
+        "published": published,
+        "corrections": corrections,
+        "html_filled": editions_fill_html(),
+    }
