@@ -14,7 +14,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
 from accounts import permissions
-from reports import markup, selectors, services
+from reports import fact_checks as fact_check_services
+from reports import markup, selectors
 from reports.errors import WorkflowError
 from reports.forms import (
     DecisionForm,
@@ -48,7 +49,7 @@ def fact_checks(request: HttpRequest, pk: int) -> HttpResponse:
             form = FactCheckIssueForm(request.POST)
             if form.is_valid():
                 try:
-                    _, token = services.fact_check_issue(
+                    _, token = fact_check_services.fact_check_issue(
                         report=report,
                         actor=actor(request),
                         liaison_name=form.cleaned_data["liaison_name"],
@@ -67,14 +68,14 @@ def fact_checks(request: HttpRequest, pk: int) -> HttpResponse:
                 status = HTTPStatus.BAD_REQUEST
         elif request.POST.get("form") == "revoke":
             check = get_object_or_404(FactCheck, pk=request.POST.get("fact_check"), report=report)
-            services.fact_check_revoke(fact_check=check, actor=actor(request))
+            fact_check_services.fact_check_revoke(fact_check=check, actor=actor(request))
             messages.success(request, f"The link for {check.liaison_name} no longer works")
             return redirect(report_url(report, "reports:fact_checks"))
         elif request.POST.get("form") == "decide":
             point = get_object_or_404(FactCheckPoint, pk=request.POST.get("point"), fact_check__report=report)
             decision_form = DecisionForm(request.POST, prefix=f"point-{point.pk}")
             if decision_form.is_valid():
-                services.fact_check_point_decide(
+                fact_check_services.fact_check_point_decide(
                     point=point,
                     actor=actor(request),
                     decision=decision_form.cleaned_data["decision"],
@@ -117,7 +118,7 @@ def fact_checks(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def fact_check_page(request: HttpRequest, token: str) -> HttpResponse:
     """The draft as the public will see it, and a form for points of factual accuracy."""
-    check = services.fact_check_for_token(token)
+    check = fact_check_services.fact_check_for_token(token)
     if check is None:
         return render(request, "reports/fact_check_closed.html", status=HTTPStatus.NOT_FOUND)
     report = check.report
@@ -128,7 +129,7 @@ def fact_check_page(request: HttpRequest, token: str) -> HttpResponse:
         form = FactCheckPointForm(request.POST, parts=[(p.key, p.title) for p in parts])
         if form.is_valid():
             try:
-                services.fact_check_point_raise(
+                fact_check_services.fact_check_point_raise(
                     fact_check=check, part=form.cleaned_data["part"], text=form.cleaned_data["text"]
                 )
             except ValidationError as error:

@@ -11,7 +11,7 @@ from accounts.models import User
 from accounts.roles import Role
 from inspections.models import Pillar
 from publishing import services as publication
-from reports import record, services
+from reports import fact_checks, record, services
 from reports.models import Report, ReportEvent
 from reports.services import report_sign_off_judgments, report_start
 from tests.e2e.conftest import MOBILE_VIEWPORT, assert_accessible, login
@@ -34,10 +34,12 @@ def a_report_with_a_trail() -> Report:
     )
     write_whole_report(report, inspector)
     report_sign_off_judgments(report=report, actor=lead)
-    check, _ = services.fact_check_issue(
+    check, _ = fact_checks.fact_check_issue(
         report=report, actor=editor, liaison_name="Pat Liaison", liaison_email="pat@force.example"
     )
-    services.fact_check_point_raise(fact_check=check, part="summary", text="The fieldwork began on 3 May, not 2 May.")
+    fact_checks.fact_check_point_raise(
+        fact_check=check, part="summary", text="The fieldwork began on 3 May, not 2 May."
+    )
     report = services.report_submit_for_review(report=Report.objects.get(pk=report.pk), actor=inspector)
     report = services.report_request_changes(report=report, actor=editor, reason="Say how many searches were sampled.")
     services.report_save_part(

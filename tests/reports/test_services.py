@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from inspections.models import FindingOutcome
 from publishing import services as publication
-from reports import record, services
+from reports import fact_checks, record, services
 from reports.models import FactCheckPoint, ReportEvent, ReportState, Revision
 from reports.selectors import submission_problems
 from tests.factories import FindingFactory, InspectionFactory, ProgrammeFactory
@@ -215,41 +215,41 @@ def test_comments_threads_and_resolution(written_report, inspector, editor) -> N
 
 def test_working_days_skip_weekends() -> None:
     friday = datetime.datetime(2026, 11, 27, 12, tzinfo=datetime.UTC)
-    assert services.add_working_days(friday, 1).weekday() == 0
-    assert services.add_working_days(friday, 10) == datetime.datetime(2026, 12, 11, 12, tzinfo=datetime.UTC)
+    assert fact_checks.add_working_days(friday, 1).weekday() == 0
+    assert fact_checks.add_working_days(friday, 10) == datetime.datetime(2026, 12, 11, 12, tzinfo=datetime.UTC)
 
 
 def test_a_fact_check_link_is_scoped_expiring_and_revocable(written_report, inspector, editor) -> None:
-    check, token = services.fact_check_issue(
+    check, token = fact_checks.fact_check_issue(
         report=written_report, actor=editor, liaison_name="Pat Liaison", liaison_email="pat@force.example"
     )
     assert check.revision.number == written_report.version
-    assert check.token_hash != token and services.fact_check_for_token(token) == check
-    point = services.fact_check_point_raise(fact_check=check, part="section-1", text="The figure is 12, not 21.")
+    assert check.token_hash != token and fact_checks.fact_check_for_token(token) == check
+    point = fact_checks.fact_check_point_raise(fact_check=check, part="section-1", text="The figure is 12, not 21.")
     with pytest.raises(ValidationError, match="reason"):
-        services.fact_check_point_decide(point=point, actor=inspector, decision="accepted", reason="")
+        fact_checks.fact_check_point_decide(point=point, actor=inspector, decision="accepted", reason="")
     with pytest.raises(PermissionDenied):
-        services.fact_check_point_decide(point=point, actor=editor, decision="accepted", reason="x")
-    services.fact_check_point_decide(point=point, actor=inspector, decision="accepted", reason="Corrected.")
+        fact_checks.fact_check_point_decide(point=point, actor=editor, decision="accepted", reason="x")
+    fact_checks.fact_check_point_decide(point=point, actor=inspector, decision="accepted", reason="Corrected.")
     assert FactCheckPoint.objects.get().decision == "accepted"
-    services.fact_check_revoke(fact_check=check, actor=editor)
-    assert services.fact_check_for_token(token) is None
+    fact_checks.fact_check_revoke(fact_check=check, actor=editor)
+    assert fact_checks.fact_check_for_token(token) is None
     with pytest.raises(PermissionDenied):
-        services.fact_check_point_raise(fact_check=check, part="", text="Too late.")
+        fact_checks.fact_check_point_raise(fact_check=check, part="", text="Too late.")
     check.revoked_at = None
     check.expires_at = timezone.now() - datetime.timedelta(seconds=1)
     check.save()
-    assert services.fact_check_for_token(token) is None
-    assert services.fact_check_for_token("not-a-token") is None
+    assert fact_checks.fact_check_for_token(token) is None
+    assert fact_checks.fact_check_for_token("not-a-token") is None
     actions = set(ReportEvent.objects.values_list("action", flat=True))
     assert {"Fact-check link issued", "Fact-check point accepted", "Fact-check link revoked"} <= actions
 
 
 def test_only_editors_and_the_lead_issue_fact_check_links(written_report, inspector, lead_inspector) -> None:
     with pytest.raises(PermissionDenied):
-        services.fact_check_issue(
+        fact_checks.fact_check_issue(
             report=written_report, actor=inspector, liaison_name="x", liaison_email="x@example.org"
         )
-    services.fact_check_issue(
+    fact_checks.fact_check_issue(
         report=written_report, actor=lead_inspector, liaison_name="x", liaison_email="x@example.org"
     )

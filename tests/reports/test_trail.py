@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from inspections.models import Force, Pillar
 from publishing import services as publication
-from reports import record, services
+from reports import fact_checks, record, services
 from reports.models import Report, ReportEvent
 from tests.factories import InspectionFactory, ProgrammeFactory, grade
 
@@ -174,10 +174,10 @@ def test_filters_by_person_and_action_narrow_the_page_and_the_csv(client, walked
 def test_a_point_raised_through_a_fact_check_link_is_the_liaisons_not_the_editors(
     client, written_report, editor
 ) -> None:
-    check, _ = services.fact_check_issue(
+    check, _ = fact_checks.fact_check_issue(
         report=written_report, actor=editor, liaison_name="Pat Liaison", liaison_email="pat@force.example"
     )
-    services.fact_check_point_raise(fact_check=check, part="summary", text="The date of the visit was 3 May.")
+    fact_checks.fact_check_point_raise(fact_check=check, part="summary", text="The date of the visit was 3 May.")
     client.force_login(editor)
 
     rows = page_rows(client.get(trail_url(written_report)))

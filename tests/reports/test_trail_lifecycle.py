@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from inspections.models import Judgment
 from publishing import services as publication
-from reports import record, services
+from reports import fact_checks, record, services
 from reports.models import FactCheck, ReportState
 from tests.factories import grade
 from tests.reports.publishing import render_all
@@ -40,7 +40,7 @@ def test_every_state_and_a_correction_leave_a_trail_with_the_right_actor_revisio
         report.refresh_from_db()
         approved_revision = report.version
         publication.report_approve(report=report, actor=editor, revision_number=approved_revision)
-        check, _ = services.fact_check_issue(
+        check, _ = fact_checks.fact_check_issue(
             report=report, actor=lead_inspector, liaison_name="Pat Liaison", liaison_email="pat@example.org"
         )
         publication.report_schedule(

@@ -7,7 +7,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from reports import services
+from reports import fact_checks, services
 from reports.models import ReportState
 
 pytestmark = pytest.mark.django_db
@@ -231,7 +231,7 @@ def test_a_malformed_save_is_a_clear_error(client, inspector, written_report) ->
 
 
 def test_the_fact_check_page_works_without_an_account_and_closes(client, editor, written_report) -> None:
-    check, token = services.fact_check_issue(
+    check, token = fact_checks.fact_check_issue(
         report=written_report, actor=editor, liaison_name="Pat", liaison_email="pat@force.example"
     )
     url = reverse("fact_check", kwargs={"token": token})
@@ -243,6 +243,6 @@ def test_the_fact_check_page_works_without_an_account_and_closes(client, editor,
     assert check.points.get().text == "A factual point."
     empty = client.post(url, {"part": "summary", "text": ""})
     assert empty.status_code == HTTPStatus.BAD_REQUEST and "Enter the point" in empty.content.decode()
-    services.fact_check_revoke(fact_check=check, actor=editor)
+    fact_checks.fact_check_revoke(fact_check=check, actor=editor)
     assert client.get(url).status_code == HTTPStatus.NOT_FOUND
     assert client.get(reverse("fact_check", kwargs={"token": "guess"})).status_code == HTTPStatus.NOT_FOUND
