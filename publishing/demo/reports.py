@@ -18,9 +18,9 @@ from inspections.models import Finding, Inspection
 from publishing.demo.inspections import DEMO_MARK, state_2017
 from publishing.models import Edition
 from publishing.services import edition_snapshot_record, press_release_draft
-from reports import search
+from reports import record, search
 from reports.audit import event_record
-from reports.models import Report, ReportState, Revision
+from reports.models import Report, ReportState, ReviewMark, Revision
 from reports.services import report_start
 
 #: When each year's legitimacy reports were published (2016: the day of the seed press release).
@@ -217,12 +217,48 @@ def load() -> int:
             report.state = ReportState.APPROVED
             report.approved_revision = revision
             log(report, editor, "Approved", ReportState.IN_REVIEW, ReportState.APPROVED, revision)
+            # Approval froze edition 1 with its copy of the record; its PDF renders once a worker runs.
+            edition = Edition.objects.create(report=report, number=1, revision=revision, created_by=editor)
+            edition_snapshot_record(edition)
             if state == "scheduled":
                 # A week after loading, as the brief asks; the PDF renders in the background meanwhile.
                 report.state = ReportState.SCHEDULED
                 report.go_live_at = now + datetime.timedelta(days=7)
+                report.publication_requested_by = editor
                 log(report, editor, "Scheduled", ReportState.APPROVED, ReportState.SCHEDULED, revision)
-                Edition.objects.create(report=report, number=1, revision=revision, created_by=editor)
                 press_release_draft(report=report)
         report.save()
+    record_changed_in_review(inspector=inspector, editor=editor)
     return Report.objects.count()
+
+
+def record_changed_in_review(*, inspector: User, editor: User) -> None:
+    """One 2017 report in review whose record changed after the editor's first look, through the record
+    services: the editor's review lists the change, and the lead's sign-off is stale ("Waiting for
+    you"). Once only."""
+    report = (
+        Report.objects.filter(inspection__programme__year=2017, state=ReportState.IN_REVIEW)
+        .order_by("inspection__force__name")
+        .first()
+    )
+    if report is None or report.events.filter(record_change=True).exists():
+        return
+    revision = report.latest_revision()
+    assert revision is not None
+    ReviewMark.objects.update_or_create(
+        report=report,
+        reviewer=editor,
+        defaults={"revision": revision, "at": timezone.now() - datetime.timedelta(hours=2)},
+    )
+    inspection = report.inspection
+    author = inspector if inspection.has_on_team(inspector) else inspection.lead_inspector
+    question = inspection.programme.questions.order_by("number").first()
+    if author is not None:
+        record.finding_add(
+            inspection=inspection,
+            actor=author,
+            kind=Finding.Kind.AREA_FOR_IMPROVEMENT,
+            text=f"{DEMO_MARK} Added after the editor's first look: the force should record the reasons "
+            "for each use of force.",
+            question=question,
+        )

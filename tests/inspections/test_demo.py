@@ -15,7 +15,8 @@ from django.core.management import call_command
 from accounts.models import User
 from inspections.models import Finding, FindingOutcome, Force, Inspection, Judgment
 from inspections.selectors import earlier_findings_without_outcome
-from reports.models import Report
+from reports.models import Report, ReportState, ReviewMark
+from reports.selectors import record_changes_since, sign_offs_waiting_for
 from tests.demo_data import DemoData
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +183,16 @@ def test_the_demo_shows_a_corrected_report_a_search_and_the_next_publication_dat
     # The scheduled 2017 reports show on the home page as a date and a count, nothing more.
     home = client.get("/").content.decode()
     assert "PEEL: Police legitimacy 2017: " in home and "peel-police-legitimacy-2017" not in home
+
+
+def test_the_demo_shows_a_record_changed_in_review(seeded: str) -> None:
+    """The editor's review lists a change to the record since their first look, and the lead's
+    sign-off of that report is stale, so that both can be seen on the demo."""
+    report = Report.objects.get(
+        inspection__programme__year=2017, state=ReportState.IN_REVIEW, events__record_change=True
+    )
+    mark = ReviewMark.objects.get(report=report, reviewer__email="editor@example.org")
+    [change] = record_changes_since(report, mark.at)
+    assert change.action == "Area for improvement added" and change.actor is not None
+    assert not report.sign_off_is_current
+    assert report in sign_offs_waiting_for(report.inspection.lead_inspector)
