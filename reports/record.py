@@ -85,6 +85,19 @@ def _values(item: RecordItem) -> dict[str, Any]:
     return {name: getattr(item, name) for name in _tracked_fields(item)}
 
 
+#: Fields a row added or removed is already named by (its subject says its kind) or that say nothing.
+_UNTOLD = frozenset({"kind", "order"})
+
+
+def _told(changes: dict[str, list[Any]], *, side: int) -> dict[str, list[Any]]:
+    """For a row added (``side`` 1) or removed (0): only the fields that hold something."""
+    return {
+        name: values
+        for name, values in changes.items()
+        if name not in _UNTOLD and values[side] not in (None, "", False, 0)
+    }
+
+
 def item_title(item: RecordItem) -> str:
     """How the trail and the review name a record row: "Judgment: 2. Vulnerability"."""
     if isinstance(item, Judgment):
@@ -183,6 +196,8 @@ def record_item_save(*, item: RecordItem, actor: User) -> RecordItem:
         changes = field_changes(before, after)
         if item.pk and not changes:
             return item
+        if not item.pk:
+            changes = _told(changes, side=1)
         if isinstance(item, FindingOutcome):
             item.recorded_by = actor
         added = item.pk is None
@@ -203,7 +218,7 @@ def record_item_delete(*, item: RecordItem, actor: User) -> None:
     with transaction.atomic():
         lock = record_lock(inspection=item.inspection, actor=actor)
         subject = item_title(item)
-        changes = field_changes(_values(item), {})
+        changes = _told(field_changes(_values(item), {}), side=0)
         carried = ""
         if isinstance(item, Finding) and item.kind == Finding.Kind.CAUSE_OF_CONCERN:
             count = item.recommendations.count()
