@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from django.db.models import Q
 from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
@@ -128,13 +129,18 @@ def test_draft_submit_request_changes_revise_approve(live_server, new_page: Call
     assert report.state == ReportState.APPROVED
     assert report.approved_revision.number == report.version
     assert FindingOutcome.objects.get(inspection=inspection).outcome == "open"
-    assert list(ReportEvent.objects.filter(report=report).order_by("at", "pk").values_list("action", flat=True)) == [
+    transitions = ReportEvent.objects.filter(report=report, record_change=False).exclude(action="Text saved")
+    assert list(transitions.order_by("at", "pk").values_list("action", flat=True)) == [
         "Submitted for review",
         "Judgments signed off",
         "Changes requested",
         "Submitted for review",
         "Approved",
     ]
+    # Every judgment, outcome and part saved in the browser is in the trail, as the team's.
+    changes = ReportEvent.objects.filter(report=report).filter(Q(record_change=True) | Q(action="Text saved"))
+    authors = set(changes.values_list("actor__email", flat=True))
+    assert "ivy@example.org" in authors and authors <= {"ivy@example.org", "leah@example.org"}
 
 
 def test_an_editor_who_edited_cannot_approve_in_the_browser(live_server, new_page: Callable[..., Page]) -> None:

@@ -89,7 +89,7 @@ def sweeps_started(name: str) -> int:
     def answered() -> bool:
         replies = celery_app.control.inspect(timeout=2, limit=1).stats() or {}
         counts[:] = [
-            reply.get("total", {}).get("reports.tasks.publication_sweep_task", 0)
+            reply.get("total", {}).get(publication.SWEEP_TASK, 0)
             for hostname, reply in replies.items()
             if name in hostname
         ]
