@@ -50,7 +50,7 @@ PAGE_KEY_PREFIX = "public-site:page:"
 #: The same test as django.middleware.gzip, so the cache keeps the variant GZipMiddleware made.
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 #: Where public pages live: only requests for these paths (or for "/") look in the page cache, so that
-#: no other request pays for the round trip. tests/reports/test_public_cache.py holds this to the URLs.
+#: no other request pays for the round trip. tests/public/test_cache.py holds this to the URLs.
 PUBLIC_PATH_PREFIXES = ("/reports/", "/forces/", "/programmes/", "/data/", "/api/v1/", "/sitemap.xml", "/robots.txt")
 #: The query parameters public pages read (/reports/ filters and search, pages, a table grouping,
 #: the API recommendations status).

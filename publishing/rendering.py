@@ -14,7 +14,7 @@ publication. Report text is already sanitised by ``reports.markup.render`` (link
 
 What WeasyPrint 70 writes into the structure tree, and what it cannot yet do (TH ``/Scope``, one
 structure element for an element that crosses a page break, running headers as ``/Artifact``), is
-pinned by ``tests/reports/test_rendering.py``.
+pinned by ``tests/publishing/test_rendering.py``.
 """
 
 from __future__ import annotations

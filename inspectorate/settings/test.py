@@ -30,8 +30,8 @@ AXES_ENABLED = True
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="inspectorate-static-"))
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
 # Tests run inside transactions whose on-commit hooks never run, so the site's version would not
-# move: the page cache is off unless a test turns it on (tests/reports/test_public_cache.py).
+# move: the page cache is off unless a test turns it on (tests/public/test_cache.py).
 PUBLIC_CACHE_SECONDS = 0
-# Each process reads the site's version on every request (tests/reports/test_public_cache.py turns the
+# Each process reads the site's version on every request (tests/public/test_cache.py turns the
 # process memory on where it is the subject).
 PUBLIC_VERSION_SECONDS = 0.0

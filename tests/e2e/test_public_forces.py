@@ -12,7 +12,7 @@ from accounts.roles import Role
 from inspections.models import Finding, Force, RecommendationUpdate
 from tests.e2e.conftest import assert_accessible
 from tests.factories import UserFactory
-from tests.reports.publishing import People, make_programme, make_report
+from tests.publishing.helpers import People, make_programme, make_report
 
 
 def skip_to_main_then_tab(page: Page) -> None:

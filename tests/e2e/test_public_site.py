@@ -16,7 +16,7 @@ from inspections.models import Force
 from publishing import services as publication
 from tests.e2e.conftest import MOBILE_VIEWPORT, assert_accessible
 from tests.factories import UserFactory
-from tests.reports.publishing import People, make_programme, make_report
+from tests.publishing.helpers import People, make_programme, make_report
 
 
 def publish_library() -> dict[str, object]:

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
-from tests.reports.publishing import force, make_programme, make_report
+from tests.publishing.helpers import force, make_programme, make_report
 
 pytestmark = pytest.mark.django_db
 

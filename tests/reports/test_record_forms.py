@@ -15,7 +15,7 @@ from publishing import services as publication
 from reports import services
 from reports.models import Report
 from tests.factories import FindingFactory, InspectionFactory, ProgrammeFactory, grade
-from tests.reports.publishing import force, make_programme, make_report
+from tests.publishing.helpers import force, make_programme, make_report
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from publishing import services as publication
 from reports import fact_checks, record, services
 from reports.models import FactCheck, ReportState
 from tests.factories import grade
-from tests.reports.publishing import render_all
+from tests.publishing.helpers import render_all
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from inspectorate import site_version
 from public import cache as public_cache
 from publishing import services as publication
 from reports.record import recommendation_update_add
-from tests.reports.publishing import force, make_programme, make_report, page, render_all
+from tests.publishing.helpers import force, make_programme, make_report, page, render_all
 
 pytestmark = pytest.mark.django_db
 
@@ -206,7 +206,7 @@ def test_a_cache_that_cannot_be_reached_costs_speed_not_pages(client, page_cache
 
 
 def test_every_public_page_is_under_a_path_the_page_cache_looks_at() -> None:
-    from tests.reports.test_embargo_walk import PUBLIC_NAMES, PUBLIC_NAMESPACES, public_patterns
+    from tests.public.test_embargo_walk import PUBLIC_NAMES, PUBLIC_NAMESPACES, public_patterns
 
     for namespace, route, pattern in public_patterns():
         if namespace in PUBLIC_NAMESPACES or pattern.name in PUBLIC_NAMES:

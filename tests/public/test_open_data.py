@@ -1,6 +1,6 @@
 """The public's data: the Atom feed, the CSV and JSON files, the data dictionary and the JSON API.
 
-Reports are published as tests/reports/test_publication.py does it (real services, real renders);
+Reports are published as tests/publishing/test_publication.py does it (real services, real renders);
 the query-count tests build many published reports straight in the database instead, since what they
 measure is the reads. The embargo tests put a report in every state before (and after) publication,
 each about a force and with a summary of its own, and look for them everywhere.
@@ -40,8 +40,8 @@ from tests.factories import (
     ready_inspection,
     write_whole_report,
 )
-from tests.reports.publishing import render_all
-from tests.reports.test_publication import published, soon
+from tests.publishing.helpers import render_all
+from tests.publishing.test_publication import published, soon
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from publishing import services as publication
 from publishing.models import Edition
 from reports.models import Report, ReportState
 from tests.factories import grade
-from tests.reports.publishing import force, make_programme, make_report, render_all
+from tests.publishing.helpers import force, make_programme, make_report, render_all
 
 pytestmark = pytest.mark.django_db
 

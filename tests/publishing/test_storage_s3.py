@@ -16,7 +16,7 @@ from publishing import services as publication
 from publishing.models import Edition
 from reports.models import Report, ReportState
 from tests.conftest import start_worker, stop_worker
-from tests.reports.test_publication_faults import approved_report
+from tests.publishing.test_publication_faults import approved_report
 from tests.waiting import wait_for
 
 pytestmark = [

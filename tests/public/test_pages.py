@@ -1,5 +1,5 @@
 """The public site's finding aids: /reports/ filters and search, the home page, sitemap.xml, robots.txt
-and canonical links. Reports reach their states through the services (tests/reports/publishing.py)."""
+and canonical links. Reports reach their states through the services (tests/publishing/helpers.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from publishing import services as publication
 from reports.models import Report
-from tests.reports.publishing import force, make_programme, make_report, page
+from tests.publishing.helpers import force, make_programme, make_report, page
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +180,7 @@ def test_odd_search_text_is_searched_as_text(client, library, text: str) -> None
 
 def test_a_report_is_found_by_its_corrected_text(client, people, fast_pdfs) -> None:
     from reports import services
-    from tests.reports.publishing import render_all
+    from tests.publishing.helpers import render_all
 
     report = make_report(make_programme("Legitimacy 2016", 2016), force("gwent-police"), people, state="published")
     assert found(page(client, "/reports/?q=zeppelin")) == []
@@ -308,7 +308,7 @@ def test_a_grade_changed_for_a_correction_stays_private_until_the_correction_goe
     """The grades every public page, file and API answer shows are the live edition's copy."""
     from inspections.models import Grade, Judgment
     from reports import services
-    from tests.reports.publishing import render_all
+    from tests.publishing.helpers import render_all
 
     wmp = library["wmp-2016"]
     inadequate = Grade.objects.get(scale=wmp.inspection.programme.scale, slug="inadequate")

@@ -18,8 +18,8 @@ from publishing import services as publication
 from reports import record
 from reports.models import ReportEvent, ReportState
 from tests.factories import grade
-from tests.reports.publishing import force, make_programme, make_report, render_all
-from tests.reports.test_embargo_walk import PUBLIC_NAMES, PUBLIC_NAMESPACES, body_of, concrete_urls, public_patterns
+from tests.public.test_embargo_walk import PUBLIC_NAMES, PUBLIC_NAMESPACES, body_of, concrete_urls, public_patterns
+from tests.publishing.helpers import force, make_programme, make_report, render_all
 from tests.reports.test_record_lifecycle import _admin_form_data
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from publishing.selectors import published_reports
 from reports import services
 from reports.models import ReportEvent, ReportState
 from tests.factories import ready_inspection, write_whole_report
-from tests.reports.publishing import render_all
+from tests.publishing.helpers import render_all
 
 pytestmark = pytest.mark.django_db
 

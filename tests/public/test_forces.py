@@ -26,8 +26,8 @@ from tests.factories import (
     ProgrammeFactory,
     five_grade_scale,
 )
-from tests.reports.publishing import force, make_programme, make_report, page
-from tests.reports.test_public_data import correct_record
+from tests.public.test_open_data import correct_record
+from tests.publishing.helpers import force, make_programme, make_report, page
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from inspections.models import Finding, Force, RecommendationUpdate
 from publishing import services as publication
 from reports import services
 from reports.models import Report
-from tests.reports.publishing import People, force, make_programme, make_report, render_all
+from tests.publishing.helpers import People, force, make_programme, make_report, render_all
 
 pytestmark = pytest.mark.django_db
 
