@@ -74,10 +74,6 @@ def add_item_errors(form: Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def not_editable_message(report: Report, what: str) -> str:
-    return f"The report is {report.get_state_display().lower()}: {what} can no longer be changed"
-
-
 def judgment_subjects(report: Report) -> list[dict[str, Any]]:
     """The page's items: each pillar overall, then each question."""
     programme = report.inspection.programme
@@ -151,8 +147,6 @@ def judgments(request: HttpRequest, pk: int) -> HttpResponse:
         if all(subject["form"].is_valid() for subject in sent):
             changed = [subject for subject in sent if subject["form"].has_changed()]
             try:
-                if not report.is_editable:
-                    raise WorkflowError(not_editable_message(report, "its judgments"))
                 written = judgments_record(
                     inspection=inspection,
                     actor=actor(request),
@@ -289,8 +283,6 @@ def earlier_findings(request: HttpRequest, pk: int) -> HttpResponse:
         if all(row["form"].is_valid() for row in sent):
             changed = [row for row in sent if row["form"].has_changed()]
             try:
-                if not report.is_editable:
-                    raise WorkflowError(not_editable_message(report, "its record"))
                 written = finding_outcomes_record(
                     inspection=inspection,
                     actor=actor(request),

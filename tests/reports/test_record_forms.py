@@ -129,7 +129,7 @@ def test_a_report_no_longer_editable_refuses_with_a_message_and_keeps_the_values
     response = client.post(judgments_url(scheduled), judgments_post(scheduled, q1=("inadequate", "Typed too late.")))
     page = response.content.decode()
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "The report is scheduled: its judgments can no longer be changed" in page
+    assert "The report is scheduled: take it off the schedule before changing its judgments or findings" in page
     assert "Typed too late." in page
     assert judgment(scheduled, 1).grade.slug == "good"
 
