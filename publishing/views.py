@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from inspections.models import Programme
 from publishing import services as publication
+from publishing.forms import ChangeNoteForm, GoLiveForm, PccResponseForm, PressReleaseForm, WithdrawForm
 from publishing.models import Edition, PressRelease
 from reports.errors import WorkflowError
-from reports.forms import ApproveForm, ChangeNoteForm, GoLiveForm, PccResponseForm, PressReleaseForm, WithdrawForm
+from reports.forms import ApproveForm
 from reports.models import Report, ReportState
 from reports.views.common import (
     actor,

@@ -1,0 +1,98 @@
+"""Forms of publishing's pages: scheduling, corrections, withdrawal, the press release and the PCC's
+response. Each binds input only; the services decide."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from inspectorate.forms import GovUKForm
+
+
+class GoLiveForm(GovUKForm):
+    """The go-live moment, in UK time, as a date and a time."""
+
+    submit_label = "Schedule publication"
+
+    go_live_date = forms.DateField(
+        label="Go-live date",
+        help_text="For example, 2017-12-08",
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
+        error_messages={"required": "Enter the go-live date", "invalid": "Enter the go-live date as a real date"},
+    )
+    go_live_time = forms.TimeField(
+        label="Go-live time (UK time)",
+        help_text="For example, 00:01",
+        widget=forms.TimeInput(attrs={"type": "time", "class": "govuk-input govuk-input--width-5"}),
+        error_messages={"required": "Enter the go-live time", "invalid": "Enter the go-live time like 00:01"},
+    )
+
+    def go_live_at(self) -> datetime.datetime:
+        moment = datetime.datetime.combine(self.cleaned_data["go_live_date"], self.cleaned_data["go_live_time"])
+        return timezone.make_aware(moment)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.is_bound and not self.errors and self.go_live_at() <= timezone.now():
+            self.add_error("go_live_date", "The go-live time must be in the future")
+        return data
+
+
+class ChangeNoteForm(GovUKForm):
+    submit_label = "Publish correction"
+    change_note = forms.CharField(
+        label="Change note",
+        help_text="What was corrected, as the public will read it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2_000,
+        error_messages={"required": "Enter a change note saying what was corrected"},
+    )
+
+
+class WithdrawForm(GovUKForm):
+    submit_label = "Withdraw"
+    submit_css_class = "govuk-button--warning"
+    reason = forms.CharField(
+        label="Reason for withdrawing",
+        help_text="The public will see this instead of the report.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2_000,
+        error_messages={"required": "Enter the reason for withdrawing the report"},
+    )
+
+
+class PressReleaseForm(GovUKForm):
+    submit_label = "Save press release"
+    headline = forms.CharField(label="Headline", max_length=250, error_messages={"required": "Enter a headline"})
+    body = forms.CharField(
+        label="Press release",
+        widget=forms.Textarea(attrs={"rows": 16}),
+        max_length=50_000,
+        error_messages={"required": "Enter the text of the press release"},
+    )
+
+
+class PccResponseForm(GovUKForm):
+    submit_label = "Record response"
+    url = forms.URLField(
+        label="Link to the response",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a full web address, like https://www.example.org/response"},
+    )
+    file = forms.FileField(
+        label="Or the response as a file (PDF)",
+        required=False,
+        error_messages={"invalid": "Choose a PDF file"},
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload and (upload.size > 20 * 1024 * 1024 or not upload.read(5).startswith(b"%PDF-")):
+            raise forms.ValidationError("The file must be a PDF of 20 MB or less")
+        if upload:
+            upload.seek(0)
+        return upload
