@@ -139,7 +139,8 @@ def feed_editions(*, now: datetime.datetime) -> QuerySet[Edition]:
     """Live editions of published reports, newest first, at most ``FEED_SIZE``: a first edition is a
     publication, a later one a correction. One query."""
     return (
-        Edition.objects.filter(report__in=published_reports(now=now), published_at__lte=now)
+        Edition.objects.live(now)
+        .filter(report__in=published_reports(now=now))
         .select_related(
             "revision",
             "report__inspection__force",

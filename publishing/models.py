@@ -7,6 +7,7 @@ app and moved here without touching the database (migration ``publishing.0001``)
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -22,6 +23,18 @@ def edition_pdf_name(instance: Edition, filename: str) -> str:
     """Rendered files live under names nobody can guess: the URL a reader gets goes through a view
     that checks publication, and the stored name is never shown."""
     return f"editions/{uuid.uuid4().hex}.pdf"
+
+
+class EditionQuerySet(models.QuerySet["Edition"]):
+    """The one statement of when an edition is live: its go-live moment has come."""
+
+    def live(self, now: datetime.datetime | None = None) -> EditionQuerySet:
+        """Editions that have gone live by ``now`` (by now, if not given)."""
+        return self.filter(published_at__lte=now or timezone.now())
+
+    def pending(self) -> EditionQuerySet:
+        """Editions not yet live: frozen and rendering or waiting for their moment."""
+        return self.filter(published_at__isnull=True)
 
 
 class Edition(models.Model):
@@ -61,6 +74,8 @@ class Edition(models.Model):
     rendered_at = models.DateTimeField(null=True, blank=True)
     glance_html = models.TextField(blank=True, help_text="The overall grades as HTML, rendered with the PDF.")
     body_html = models.TextField(blank=True, help_text="The report's body as HTML, rendered with the PDF.")
+
+    objects = EditionQuerySet.as_manager()
 
     class Meta:
         db_table = "reports_edition"

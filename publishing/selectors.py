@@ -35,7 +35,7 @@ def published_reports(*, now: datetime.datetime | None = None) -> QuerySet[Repor
     """Reports the public may read: published, with an edition that has gone live. Nothing scheduled,
     approved or withdrawn passes, whatever its URL."""
     now = now or timezone.now()
-    live = Edition.objects.filter(report=OuterRef("pk"), published_at__lte=now)
+    live = Edition.objects.live(now).filter(report=OuterRef("pk"))
     return (
         Report.objects.filter(published(now))
         .filter(Exists(live))
@@ -54,7 +54,7 @@ def withdrawn_reports() -> QuerySet[Report]:
 def live_editions(report: Report, *, now: datetime.datetime | None = None) -> QuerySet[Edition]:
     """The report's editions that have gone live, newest first."""
     now = now or timezone.now()
-    return report.editions.filter(published_at__lte=now).select_related("revision").order_by("-number")
+    return report.editions.live(now).select_related("revision").order_by("-number")
 
 
 #: What the report's page shows of its editions, the report, its force and its programme; nothing
@@ -93,7 +93,8 @@ def published_report_editions(slug: str, *, now: datetime.datetime | None = None
     return list(
         # Live editions of a report that passes the door's rule: an edition of its own is live, so the
         # door's other condition holds by construction.
-        Edition.objects.filter(published(now, through="report__"), report__slug=slug, published_at__lte=now)
+        Edition.objects.live(now)
+        .filter(published(now, through="report__"), report__slug=slug)
         .select_related("report__inspection__force", "report__inspection__programme")
         .only(*REPORT_PAGE_FIELDS)
         .annotate(has_press_release=Exists(PressRelease.objects.filter(report=OuterRef("report"))))
@@ -104,8 +105,8 @@ def published_report_editions(slug: str, *, now: datetime.datetime | None = None
 def current_editions(*, now: datetime.datetime | None = None) -> QuerySet[Edition]:
     """Each published report's current edition: its newest live one."""
     now = now or timezone.now()
-    newer = Edition.objects.filter(report=OuterRef("report"), published_at__lte=now, number__gt=OuterRef("number"))
-    return Edition.objects.filter(published(now, through="report__"), published_at__lte=now).exclude(Exists(newer))
+    newer = Edition.objects.live(now).filter(report=OuterRef("report"), number__gt=OuterRef("number"))
+    return Edition.objects.live(now).filter(published(now, through="report__")).exclude(Exists(newer))
 
 
 def published_findings(*, now: datetime.datetime | None = None) -> QuerySet[EditionFinding]:

@@ -43,7 +43,7 @@ def report_correct(*, report: Report, actor: User, change_note: str) -> Edition:
         if report.state != ReportState.PUBLISHED:
             raise WorkflowError("Only a published report is corrected")
         latest = report.latest_revision()
-        live = report.editions.filter(published_at__isnull=False).order_by("-number").first()
+        live = report.editions.live().order_by("-number").first()
         if latest is None or live is None:
             raise WorkflowError("The report has no live edition to correct")
         if live.revision_id == latest.pk and live.record_version == report.record_version:
@@ -85,7 +85,7 @@ def report_withdraw(*, report: Report, actor: User, reason: str) -> Report:
         report.withdrawn_at = timezone.now()
         report.withdrawal_reason = reason
         report.save(update_fields=["state", "withdrawn_at", "withdrawal_reason"])
-        live = report.editions.filter(published_at__isnull=False).order_by("-number").first()
+        live = report.editions.live().order_by("-number").first()
         report_event(
             report,
             actor,

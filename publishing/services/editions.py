@@ -62,7 +62,7 @@ def edition_prepare(*, report: Report, actor: User, change_note: str = "") -> Ed
     revision = report.approved_revision if report.state != ReportState.PUBLISHED else report.latest_revision()
     if revision is None:
         raise WorkflowError("The report has no approved revision to publish")
-    pending = report.editions.filter(published_at__isnull=True).order_by("-number").first()
+    pending = report.editions.pending().order_by("-number").first()
     if pending is not None and pending.revision_id == revision.pk and pending.record_version == report.record_version:
         if change_note and pending.change_note != change_note:
             pending.change_note = change_note

@@ -168,8 +168,7 @@ def _publish_group(go_live_at: datetime.datetime, report_ids: list[int]) -> list
         if len(locked) != len(report_ids):
             return []  # another sweeper holds some of them, or one moved: leave the group for the next sweep
         editions = {
-            e.report_id: e
-            for e in Edition.objects.filter(report__in=locked, published_at__isnull=True).select_related("revision")
+            e.report_id: e for e in Edition.objects.pending().filter(report__in=locked).select_related("revision")
         }
         not_ready = [
             r for r in locked if r.pk not in editions or editions[r.pk].render_status != Edition.RenderStatus.READY
@@ -211,19 +210,18 @@ def _publish_group(go_live_at: datetime.datetime, report_ids: list[int]) -> list
 def _publish_corrections() -> int:
     """Put live every correction whose PDF is ready (its edition was asked for by an editor)."""
     published = 0
-    ready = Edition.objects.filter(
-        published_at__isnull=True,
-        render_status=Edition.RenderStatus.READY,
-        number__gt=1,
-        report__state=ReportState.PUBLISHED,
-    ).values_list("pk", flat=True)
+    ready = (
+        Edition.objects.pending()
+        .filter(
+            render_status=Edition.RenderStatus.READY,
+            number__gt=1,
+            report__state=ReportState.PUBLISHED,
+        )
+        .values_list("pk", flat=True)
+    )
     for edition_id in ready:
         with transaction.atomic():
-            edition = (
-                Edition.objects.select_for_update(skip_locked=True)
-                .filter(pk=edition_id, published_at__isnull=True)
-                .first()
-            )
+            edition = Edition.objects.pending().select_for_update(skip_locked=True).filter(pk=edition_id).first()
             if edition is None:
                 continue
             now = timezone.now()
