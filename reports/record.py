@@ -184,7 +184,10 @@ def record_item_save(*, item: RecordItem, actor: User) -> RecordItem:
     with transaction.atomic():
         lock = record_lock(inspection=item.inspection, actor=actor)
         item.inspection = lock.inspection
-        before = _values(type(item).objects.get(pk=item.pk)) if item.pk else {}
+        stored = type(item).objects.get(pk=item.pk) if item.pk else None
+        if stored is not None and stored.inspection_id != item.inspection_id:
+            raise ValidationError("A judgment, finding or outcome stays with its inspection", code="moved")
+        before = _values(stored) if stored is not None else {}
         if isinstance(item, Judgment):
             item.narrative = clean_text(item.narrative)
         elif isinstance(item, Finding):
@@ -212,11 +215,32 @@ def record_item_save(*, item: RecordItem, actor: User) -> RecordItem:
     return item
 
 
+def record_item_delete_refusal(item: RecordItem) -> str | None:
+    """Why ``item`` must stay on the record whatever its report's state, or ``None``: a finding that a
+    later inspection followed up or recorded an outcome for, or a recommendation (or a cause whose
+    recommendation) has progress on record, belongs to others' history too. Reads only."""
+    if not isinstance(item, Finding) or item.pk is None:
+        return None
+    findings = [item.pk, *Finding.objects.filter(cause_of_concern_id=item.pk).values_list("pk", flat=True)]
+    if FindingOutcome.objects.filter(finding_id__in=findings).exclude(inspection_id=item.inspection_id).exists():
+        return "A later inspection has recorded what became of this finding, so it stays on the record"
+    if Finding.objects.filter(follows_up_id__in=findings).exclude(inspection_id=item.inspection_id).exists():
+        return "A later inspection's finding follows this one up, so it stays on the record"
+    if RecommendationUpdate.objects.filter(recommendation_id__in=findings).exists():
+        return "Progress on this recommendation is on record, so it stays: record its status instead"
+    return None
+
+
 def record_item_delete(*, item: RecordItem, actor: User) -> None:
     """Remove a judgment, finding or outcome from an inspection's record (a cause of concern takes
-    its recommendations with it). Raises ``PermissionDenied`` or ``WorkflowError``."""
+    its recommendations with it). Raises ``PermissionDenied``, ``WorkflowError``, or ``ValidationError``
+    when the item belongs to others' history too (``record_item_delete_refusal``)."""
     with transaction.atomic():
         lock = record_lock(inspection=item.inspection, actor=actor)
+        item = type(item).objects.get(pk=item.pk)  # as it is now, under the lock
+        refusal = record_item_delete_refusal(item)
+        if refusal is not None:
+            raise ValidationError(refusal, code="referred_to")
         subject = item_title(item)
         changes = _told(field_changes(_values(item), {}), side=0)
         carried = ""
@@ -232,6 +256,10 @@ def record_item_delete(*, item: RecordItem, actor: User) -> None:
             changes=changes,
             reason=carried,
         )
+        if isinstance(item, Finding) and lock.report is not None and lock.report.first_published_at is not None:
+            # The live edition keeps its copy, but the copy no longer names a working finding (its id in
+            # the open data and API): cached pages must not keep the old id.
+            site_changed_on_commit()
 
 
 # --- The workspace's forms ------------------------------------------------------------------------
@@ -367,7 +395,26 @@ class ItemsInvalid(ValidationError):
         super().__init__(list(by_item.values()))
 
 
-def judgments_record(*, inspection: Inspection, actor: User, judgments: Sequence[JudgmentInput]) -> list[Judgment]:
+def _check_seen(inspection: Inspection, seen_record_version: int | None) -> None:
+    """Refuse a page's save when the record moved on since the page was opened (someone else saved
+    meanwhile): saving every item of a stale page would put back what they changed. Locks the report."""
+    if seen_record_version is None:
+        return
+    report = Report.objects.select_for_update().filter(inspection_id=inspection.pk).first()
+    if report is not None and report.record_version != seen_record_version:
+        raise WorkflowError(
+            "Someone changed this inspection's judgments or findings since you opened the page: "
+            "what you typed is kept below, so check it against theirs and save again"
+        )
+
+
+def judgments_record(
+    *,
+    inspection: Inspection,
+    actor: User,
+    judgments: Sequence[JudgmentInput],
+    seen_record_version: int | None = None,
+) -> list[Judgment]:
     """Record several judgments of ``inspection`` at once: all of them, or none.
 
     Each item goes through ``judgment_record``, inside one transaction. An item that says what is
@@ -383,6 +430,7 @@ def judgments_record(*, inspection: Inspection, actor: User, judgments: Sequence
     written: list[Judgment] = []
     refused: dict[int, ValidationError] = {}
     with transaction.atomic():
+        _check_seen(inspection, seen_record_version)
         for position, item in enumerate(judgments):
             current = stored.get((item.question.pk if item.question else None, item.pillar.pk if item.pillar else None))
             before = (current.grade_id, current.narrative) if current else (None, "")
@@ -407,7 +455,11 @@ def judgments_record(*, inspection: Inspection, actor: User, judgments: Sequence
 
 
 def finding_outcomes_record(
-    *, inspection: Inspection, actor: User, outcomes: Sequence[OutcomeInput]
+    *,
+    inspection: Inspection,
+    actor: User,
+    outcomes: Sequence[OutcomeInput],
+    seen_record_version: int | None = None,
 ) -> list[FindingOutcome]:
     """Record what ``inspection`` says became of several earlier findings at once: all, or none.
 
@@ -423,6 +475,7 @@ def finding_outcomes_record(
     written: list[FindingOutcome] = []
     refused: dict[int, ValidationError] = {}
     with transaction.atomic():
+        _check_seen(inspection, seen_record_version)
         for position, item in enumerate(outcomes):
             current = stored.get(item.finding.pk)
             if current is not None and current.outcome == item.outcome and current.note == item.note:

@@ -34,8 +34,15 @@ from inspections.models import (
     RecommendationUpdate,
 )
 from inspections.selectors import earlier_open_findings
+from inspectorate.site_version import site_changed_on_commit
 from reports.errors import WorkflowError
-from reports.record import recommendation_update_add, record_item_delete, record_item_save
+from reports.models import Report
+from reports.record import (
+    recommendation_update_add,
+    record_item_delete,
+    record_item_delete_refusal,
+    record_item_save,
+)
 from reports.selectors import record_frozen_reason
 
 
@@ -69,6 +76,18 @@ class RecordForm(ModelForm):  # type: ignore[type-arg]
             if reason is not None:
                 raise ValidationError(reason)
         return cleaned
+
+
+class RecordInlineFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """Refuses, on the page, to remove a row that others' history refers to (``record_item_delete_refusal``)."""
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form) and form.instance.pk:  # type: ignore[attr-defined]
+                refusal = record_item_delete_refusal(form.instance)
+                if refusal is not None:
+                    raise ValidationError(f"{form.instance}: {refusal}")
 
 
 def _save_through_services(request: HttpRequest, items: list[Any], deleted: list[Any]) -> None:
@@ -184,12 +203,18 @@ class InspectionAdmin(RecordSavedThroughServices, admin.ModelAdmin[Inspection]):
         return super().has_change_permission(request, obj) and (obj is None or can_change_inspection(request.user, obj))
 
     def has_delete_permission(self, request: HttpRequest, obj: Inspection | None = None) -> bool:
-        # An inspection with a report has a history to keep: it is never deleted.
+        # An inspection with a report or an audit trail has a history to keep: it is never deleted.
         return (
             super().has_delete_permission(request, obj)
             and (obj is None or can_change_inspection(request.user, obj))
-            and (obj is None or not hasattr(obj, "report"))
+            and (obj is None or not (hasattr(obj, "report") or obj.events.exists()))
         )
+
+    def save_model(self, request: HttpRequest, obj: Inspection, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Its force, programme, lead and dates show on a published report's public pages.
+        if Report.objects.filter(inspection=obj, first_published_at__isnull=False).exists():
+            site_changed_on_commit()
 
     @admin.display(description="overall")
     def overall_grades(self, obj: Inspection) -> str:
@@ -244,8 +269,12 @@ class InspectionRecordAdmin(RecordSavedThroughServices, admin.ModelAdmin[Any]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_delete_permission(request, obj) and (
-            obj is None or _may_change_record(request, obj.inspection)
+            obj is None or (_may_change_record(request, obj.inspection) and record_item_delete_refusal(obj) is None)
         )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # A row stays with its inspection: it is chosen when the row is added, never changed.
+        return (*super().get_readonly_fields(request, obj), *(("inspection",) if obj is not None else ()))
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
@@ -294,7 +323,7 @@ class NotablePracticeAdmin(InspectionRecordAdmin):
     fields = ("inspection", "question", "text", "order")
 
 
-class AtLeastOneRecommendation(BaseInlineFormSet):  # type: ignore[type-arg]
+class AtLeastOneRecommendation(RecordInlineFormSet):
     """The admin's ``min_num`` only shows empty forms; this refuses a cause left without one."""
 
     def clean(self) -> None:
@@ -386,7 +415,7 @@ class RecommendationAdmin(InspectionRecordAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is not None and not _may_change_record(request, obj.inspection):
             return ("inspection", "cause_of_concern", "question", "text", "deadline", "status", "follows_up")
-        return ("status",)
+        return ("status", "inspection") if obj is not None else ("status",)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if form.changed_data:

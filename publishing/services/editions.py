@@ -62,7 +62,8 @@ def edition_prepare(*, report: Report, actor: User, change_note: str = "") -> Ed
     revision = report.approved_revision if report.state != ReportState.PUBLISHED else report.latest_revision()
     if revision is None:
         raise WorkflowError("The report has no approved revision to publish")
-    pending = report.editions.pending().order_by("-number").first()
+    # The caller holds the report's lock, which going live takes too: this pending edition stays pending.
+    pending = report.editions.pending().select_for_update().order_by("-number").first()
     if pending is not None and pending.revision_id == revision.pk and pending.record_version == report.record_version:
         if change_note and pending.change_note != change_note:
             pending.change_note = change_note

@@ -217,17 +217,23 @@ def _publish_corrections() -> int:
             number__gt=1,
             report__state=ReportState.PUBLISHED,
         )
-        .values_list("pk", flat=True)
+        .values_list("pk", "report_id")
     )
-    for edition_id in ready:
+    for edition_id, report_id in ready:
         with transaction.atomic():
-            edition = Edition.objects.pending().select_for_update(skip_locked=True).filter(pk=edition_id).first()
-            if edition is None:
+            # The report first, as every service that changes a report's editions locks it (a correction
+            # asked for again, a withdrawal): none of them can replace or withdraw this edition meanwhile.
+            report = (
+                Report.objects.select_for_update(skip_locked=True)
+                .filter(pk=report_id, state=ReportState.PUBLISHED)
+                .first()
+            )
+            edition = Edition.objects.pending().select_for_update().filter(pk=edition_id).first()
+            if report is None or edition is None or edition.render_status != Edition.RenderStatus.READY:
                 continue
             now = timezone.now()
             edition.published_at = now
             edition.save(update_fields=["published_at"])
-            report = edition.report
             report.last_updated_at = now
             report.save(update_fields=["last_updated_at"])
             search.index_report(report, edition.revision)

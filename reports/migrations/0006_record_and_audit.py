@@ -21,13 +21,29 @@ def sign_offs_hold(apps, schema_editor):
     Report.objects.filter(judgments_signed_off_at__isnull=False).update(signed_off_record_version=0)
 
 
-def snapshot_published_findings(apps, schema_editor):
-    """Editions already published show the findings as they are now: the best copy there is."""
+def snapshot_editions(apps, schema_editor):
+    """Every edition gets its copy of the record as it is now, the best copy there is: published ones
+    (their findings; their judgments were copied by 0005) and those still waiting to go live, which
+    until now were copied when they rendered and from now on are rendered from their copy."""
     Edition = apps.get_model("reports", "Edition")
     EditionFinding = apps.get_model("reports", "EditionFinding")
+    EditionJudgment = apps.get_model("reports", "EditionJudgment")
     Finding = apps.get_model("inspections", "Finding")
-    for edition in Edition.objects.filter(published_at__isnull=False).select_related("report"):
+    Judgment = apps.get_model("inspections", "Judgment")
+    for edition in Edition.objects.select_related("report"):
         inspection_id = edition.report.inspection_id
+        if not EditionJudgment.objects.filter(edition=edition).exists():
+            EditionJudgment.objects.bulk_create(
+                EditionJudgment(
+                    edition=edition,
+                    inspection_id=inspection_id,
+                    pillar_id=judgment.pillar_id,
+                    question_id=judgment.question_id,
+                    grade_id=judgment.grade_id,
+                    narrative=judgment.narrative,
+                )
+                for judgment in Judgment.objects.filter(inspection_id=inspection_id)
+            )
         copies = {}
         findings = Finding.objects.filter(inspection_id=inspection_id).order_by("cause_of_concern_id", "pk")
         for finding in sorted(findings, key=lambda f: f.cause_of_concern_id is not None):
@@ -178,7 +194,7 @@ class Migration(migrations.Migration):
             name='inspection',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='inspections.inspection'),
         ),
-        migrations.RunPython(snapshot_published_findings, migrations.RunPython.noop),
+        migrations.RunPython(snapshot_editions, migrations.RunPython.noop),
         migrations.RunPython(sign_offs_hold, migrations.RunPython.noop),
         migrations.RunPython(append_only, not_append_only),
     ]

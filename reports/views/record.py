@@ -74,6 +74,15 @@ def add_item_errors(form: Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def seen_record_version(request: HttpRequest) -> int | None:
+    """The record version the page was opened at (a hidden field), so that a save of a stale page is
+    refused rather than putting back what someone saved meanwhile."""
+    try:
+        return int(request.POST.get("record_version", ""))
+    except ValueError:
+        return None
+
+
 def judgment_subjects(report: Report) -> list[dict[str, Any]]:
     """The page's items: each pillar overall, then each question."""
     programme = report.inspection.programme
@@ -150,6 +159,7 @@ def judgments(request: HttpRequest, pk: int) -> HttpResponse:
                 written = judgments_record(
                     inspection=inspection,
                     actor=actor(request),
+                    seen_record_version=seen_record_version(request),
                     judgments=[
                         JudgmentInput(
                             grade=grade_of.get(subject["form"].cleaned_data.get("grade") or ""),
@@ -286,6 +296,7 @@ def earlier_findings(request: HttpRequest, pk: int) -> HttpResponse:
                 written = finding_outcomes_record(
                     inspection=inspection,
                     actor=actor(request),
+                    seen_record_version=seen_record_version(request),
                     outcomes=[
                         OutcomeInput(
                             finding=row["finding"],

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from inspections.models import FindingOutcome, Judgment
 from publishing import services as publication
-from reports import services
+from reports import record, services
 from reports.models import Report
 from tests.factories import FindingFactory, InspectionFactory, ProgrammeFactory, grade
 from tests.publishing.helpers import force, make_programme, make_report
@@ -357,3 +357,32 @@ def test_request_changes_by_an_inspector_is_403(client, inspector, written_repor
     url = reverse("reports:request_changes", kwargs={"pk": written_report.pk})
     assert client.post(url, {"changes-reason": "Mine."}).status_code == HTTPStatus.FORBIDDEN
     assert client.post(url, {"changes-reason": ""}).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_a_page_saved_after_someone_else_changed_the_record_is_refused_with_nothing_lost(
+    client, inspector, lead_inspector, report
+) -> None:
+    client.force_login(inspector)
+    opened_at = report.record_version
+    # The lead saves question 2 after the inspector opened the page.
+    record.judgment_record(
+        inspection=report.inspection,
+        actor=lead_inspector,
+        grade=grade("outstanding"),
+        narrative="The lead's view.",
+        question=report.inspection.programme.questions.get(number=2),
+    )
+    stale = judgments_post(report, q1=("requires-improvement", "Typed on a stale page."))
+    stale[f"question-{report.inspection.programme.questions.get(number=2).pk}-grade"] = str(grade("good").pk)
+    stale["record_version"] = str(opened_at)
+    response = client.post(judgments_url(report), stale)
+    page = response.content.decode()
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Someone changed this inspection" in page and "Typed on a stale page." in page
+    assert judgment(report, 1).grade.slug == "good"
+    assert judgment(report, 2).grade.slug == "outstanding"
+    # Saved again from the refreshed page (its version is now the current one), it goes through.
+    report.refresh_from_db()
+    stale["record_version"] = str(report.record_version)
+    assert client.post(judgments_url(report), stale).status_code == HTTPStatus.FOUND
+    assert judgment(report, 1).grade.slug == "requires-improvement"

@@ -15,7 +15,7 @@ from http import HTTPStatus
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
@@ -405,3 +405,29 @@ def test_inspection_has_a_record_before_a_report(inspector: User, lead_inspector
     assert event.report is None and event.actor == inspector
     assert event.changes["narrative"] == ["Good.", "Changed."]
     assert event.changes["grade"][1].startswith("Outstanding")
+
+
+def test_a_finding_others_history_refers_to_stays(client: Client, inspector: User, lead_inspector: User) -> None:
+    """A later inspection recorded what became of it: it cannot be removed by any door."""
+    subject = Record(inspector, lead_inspector, ReportState.DRAFT)
+    earlier = subject.earlier_afis[0]  # the subject's own outcome refers to it
+    earlier.inspection.team.add(inspector)
+    with pytest.raises(ValidationError, match="later inspection has recorded"):
+        record.record_item_delete(item=earlier, actor=inspector)
+    assert Finding.objects.filter(pk=earlier.pk).exists()
+    client.force_login(inspector)
+    url = reverse("admin:inspections_areaforimprovement_delete", args=[earlier.pk])
+    assert client.post(url, {"post": "yes"}).status_code == HTTPStatus.FORBIDDEN
+    assert Finding.objects.filter(pk=earlier.pk).exists()
+
+
+def test_a_record_row_stays_with_its_inspection(inspector: User, lead_inspector: User) -> None:
+    subject = Record(inspector, lead_inspector, ReportState.DRAFT)
+    other = InspectionFactory(programme=ProgrammeFactory(year=2017), team=[inspector])
+    afi = subject.items["afi"]
+    assert isinstance(afi, Finding)
+    afi.inspection = other
+    afi.text = "Moved and changed."
+    with pytest.raises(ValidationError, match="stays with its inspection"):
+        record.record_item_save(item=afi, actor=inspector)
+    assert Finding.objects.get(pk=afi.pk).inspection_id == subject.inspection.pk
