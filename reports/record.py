@@ -15,7 +15,7 @@ edition's copy (``EditionJudgment``, ``EditionFinding``), so nothing public move
 correction goes live. Scheduled and withdrawn reports' records are frozen.
 
 A recommendation's status is the exception: it moves after publication, through dated updates
-(``recommendation_update_add``), each audited, and public at once.
+(``reports.recommendations.recommendation_update_add``), each audited, and public at once.
 
 Errors: ``PermissionDenied`` (not allowed), ``WorkflowError`` (the report is frozen),
 ``ValidationError`` (bad input); nothing is written when one is raised.
@@ -24,9 +24,10 @@ Errors: ``PermissionDenied`` (not allowed), ``WorkflowError`` (the report is fro
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -51,6 +52,8 @@ from reports.services import clean_text, report_approval_lapse, report_lock
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+T = TypeVar("T")
 
 #: A record row as the record services change it.
 RecordItem = Judgment | Finding | FindingOutcome
@@ -408,6 +411,24 @@ def _check_seen(inspection: Inspection, seen_record_version: int | None) -> None
         )
 
 
+def _record_all(saves: Sequence[Callable[[], T] | None]) -> list[T]:
+    """Run each of ``saves`` (``None`` for an item left as it is), in the caller's transaction. Every
+    item's ``ValidationError`` is collected into one ``ItemsInvalid`` (by position); any other error
+    stops at once."""
+    written: list[T] = []
+    refused: dict[int, ValidationError] = {}
+    for position, save in enumerate(saves):
+        if save is None:
+            continue
+        try:
+            written.append(save())
+        except ValidationError as error:
+            refused[position] = error
+    if refused:
+        raise ItemsInvalid(refused)
+    return written
+
+
 def judgments_record(
     *,
     inspection: Inspection,
@@ -423,35 +444,34 @@ def judgments_record(
 
     Returns the judgments written, in the order given. Raises ``ItemsInvalid`` (a ``ValidationError``)
     naming every item ``judgment_record`` refused with a ``ValidationError``, after trying them all;
-    any other error (``PermissionDenied`` among them) stops at the first item that raises it. Either
-    way nothing is saved.
+    ``WorkflowError`` when the page was opened before the record last changed (``seen_record_version``);
+    any other error (``PermissionDenied`` among them) stops at the first item that raises it. Either way
+    nothing is saved.
     """
-    stored = {(j.question_id, j.pillar_id): j for j in inspection.judgments.all()}
-    written: list[Judgment] = []
-    refused: dict[int, ValidationError] = {}
     with transaction.atomic():
         _check_seen(inspection, seen_record_version)
-        for position, item in enumerate(judgments):
-            current = stored.get((item.question.pk if item.question else None, item.pillar.pk if item.pillar else None))
-            before = (current.grade_id, current.narrative) if current else (None, "")
-            if before == (item.grade.pk if item.grade else None, item.narrative.strip()):
-                continue
-            try:
-                written.append(
-                    judgment_record(
-                        inspection=inspection,
-                        actor=actor,
-                        grade=item.grade,
-                        narrative=item.narrative,
-                        question=item.question,
-                        pillar=item.pillar,
-                    )
+        stored = {(j.question_id, j.pillar_id): (j.grade_id, j.narrative) for j in inspection.judgments.all()}
+
+        def unchanged(item: JudgmentInput) -> bool:
+            key = (item.question.pk if item.question else None, item.pillar.pk if item.pillar else None)
+            return stored.get(key, (None, "")) == (item.grade.pk if item.grade else None, item.narrative.strip())
+
+        return _record_all(
+            [
+                None
+                if unchanged(item)
+                else functools.partial(
+                    judgment_record,
+                    inspection=inspection,
+                    actor=actor,
+                    grade=item.grade,
+                    narrative=item.narrative,
+                    question=item.question,
+                    pillar=item.pillar,
                 )
-            except ValidationError as error:
-                refused[position] = error
-        if refused:
-            raise ItemsInvalid(refused)
-    return written
+                for item in judgments
+            ]
+        )
 
 
 def finding_outcomes_record(
@@ -464,88 +484,24 @@ def finding_outcomes_record(
     """Record what ``inspection`` says became of several earlier findings at once: all, or none.
 
     Each item goes through ``finding_outcome_record``, inside one transaction. An item that says
-    what is already recorded (the same outcome and note) is skipped, so it is not rewritten.
-
-    Returns the outcomes written, in the order given. Raises ``ItemsInvalid`` (a ``ValidationError``)
-    naming every item ``finding_outcome_record`` refused with a ``ValidationError``, after trying them
-    all; any other error (``PermissionDenied`` among them) stops at the first item that raises it.
-    Either way nothing is saved.
+    what is already recorded (the same outcome and note) is skipped, so it is not rewritten. Returns
+    and raises as ``judgments_record`` does.
     """
-    stored = {o.finding_id: o for o in inspection.finding_outcomes.all()}
-    written: list[FindingOutcome] = []
-    refused: dict[int, ValidationError] = {}
     with transaction.atomic():
         _check_seen(inspection, seen_record_version)
-        for position, item in enumerate(outcomes):
-            current = stored.get(item.finding.pk)
-            if current is not None and current.outcome == item.outcome and current.note == item.note:
-                continue
-            try:
-                written.append(
-                    finding_outcome_record(
-                        inspection=inspection,
-                        finding=item.finding,
-                        actor=actor,
-                        outcome=item.outcome,
-                        note=item.note,
-                    )
+        stored = {o.finding_id: (o.outcome, o.note) for o in inspection.finding_outcomes.all()}
+        return _record_all(
+            [
+                None
+                if stored.get(item.finding.pk) == (item.outcome, item.note)
+                else functools.partial(
+                    finding_outcome_record,
+                    inspection=inspection,
+                    finding=item.finding,
+                    actor=actor,
+                    outcome=item.outcome,
+                    note=item.note,
                 )
-            except ValidationError as error:
-                refused[position] = error
-        if refused:
-            raise ItemsInvalid(refused)
-    return written
-
-
-# --- Recommendations after publication ---------------------------------------------------------------
-
-
-def recommendation_update_add(
-    *,
-    recommendation: Finding,
-    actor: User,
-    status: str,
-    comment: str,
-    recorded_on: datetime.date | None = None,
-) -> RecommendationUpdate:
-    """A dated comment on a recommendation's progress, moving its status. Allowed in any state of its
-    report (recommendations are followed long after publication), by editors and by those who may
-    change the inspection; public at once where the report is. Audited."""
-    if recommendation.kind != Finding.Kind.RECOMMENDATION:
-        raise ValidationError("Select a recommendation")
-    if not (permissions.is_editor(actor) or permissions.can_change_inspection(actor, recommendation.inspection)):
-        raise PermissionDenied("Only editors and the inspection's team record a recommendation's progress")
-    if status not in Finding.RecommendationStatus.values:
-        raise ValidationError("Select the recommendation's status")
-    comment = clean_text(comment)
-    if not comment:
-        raise ValidationError("Enter a comment on the recommendation's progress")
-    with transaction.atomic():
-        recommendation = Finding.objects.select_for_update().get(pk=recommendation.pk)
-        update = RecommendationUpdate(
-            recommendation=recommendation,
-            status=status,
-            comment=comment,
-            recorded_on=recorded_on or datetime.date.today(),
-            author=actor,
+                for item in outcomes
+            ]
         )
-        update.full_clean()
-        update.save()
-        before = recommendation.status
-        latest = recommendation.updates.order_by("-recorded_on", "-pk").first()
-        if latest is not None and latest.status != recommendation.status:
-            recommendation.status = latest.status
-            Finding.objects.filter(pk=recommendation.pk).update(status=latest.status)
-        report = Report.objects.filter(inspection_id=recommendation.inspection_id).first()
-        event_record(
-            inspection=recommendation.inspection,
-            report=report,
-            actor=actor,
-            action="Recommendation progress recorded",
-            subject=item_title(recommendation),
-            changes=field_changes({"status": before}, {"status": recommendation.status}),
-            reason=comment,
-        )
-        if report is not None and report.first_published_at is not None:
-            site_changed_on_commit()
-    return update

@@ -37,8 +37,8 @@ from inspections.selectors import earlier_open_findings
 from inspectorate.site_version import site_changed_on_commit
 from reports.errors import WorkflowError
 from reports.models import Report
+from reports.recommendations import recommendation_update_add
 from reports.record import (
-    recommendation_update_add,
     record_item_delete,
     record_item_delete_refusal,
     record_item_save,

@@ -3,8 +3,9 @@ whole) and findings, all through ``reports.record``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,6 +49,9 @@ from reports.views.common import (
 # --- Judgments, findings and earlier findings --------------------------------------------------
 
 
+T = TypeVar("T")
+
+
 def submitted(form: Form, data: QueryDict) -> bool:
     """Whether the POST carries any of ``form``'s fields. An item the page did not show (added since
     it was loaded) is then left alone rather than read as emptied."""
@@ -81,6 +85,26 @@ def seen_record_version(request: HttpRequest) -> int | None:
         return int(request.POST.get("record_version", ""))
     except ValueError:
         return None
+
+
+def save_items(
+    items: list[dict[str, Any]], save: Callable[[list[dict[str, Any]]], list[T]]
+) -> tuple[list[dict[str, Any]], list[T] | None, list[str]]:
+    """The POST of a page of items (each a dict with its ``form``): when every item sent is valid,
+    ``save`` records those changed. Returns the changed items, what ``save`` wrote (``None`` when
+    nothing was saved) and the page's own errors; an item's errors go on its form."""
+    sent = [item for item in items if item["form"].is_bound]
+    if not all(item["form"].is_valid() for item in sent):
+        return [], None, []
+    changed = [item for item in sent if item["form"].has_changed()]
+    try:
+        return changed, save(changed), []
+    except ItemsInvalid as error:
+        for position, item_error in error.by_item.items():
+            add_item_errors(changed[position]["form"], item_error)
+        return changed, None, []
+    except (ValidationError, PermissionDenied, WorkflowError) as error:
+        return changed, None, refusal_messages(error)
 
 
 def judgment_subjects(report: Report) -> list[dict[str, Any]]:
@@ -152,39 +176,33 @@ def judgments(request: HttpRequest, pk: int) -> HttpResponse:
     status = HTTPStatus.OK
     errors: list[str] = []
     if request.method == "POST":
-        sent = [subject for subject in subjects if subject["form"].is_bound]
-        if all(subject["form"].is_valid() for subject in sent):
-            changed = [subject for subject in sent if subject["form"].has_changed()]
-            try:
-                written = judgments_record(
-                    inspection=inspection,
-                    actor=actor(request),
-                    seen_record_version=seen_record_version(request),
-                    judgments=[
-                        JudgmentInput(
-                            grade=grade_of.get(subject["form"].cleaned_data.get("grade") or ""),
-                            narrative=subject["form"].cleaned_data.get("narrative", ""),
-                            question=subject["question"],
-                            pillar=subject["pillar"],
-                        )
-                        for subject in changed
-                    ],
-                )
-            except ItemsInvalid as error:
-                for position, item_error in error.by_item.items():
-                    add_item_errors(changed[position]["form"], item_error)
-            except (ValidationError, PermissionDenied, WorkflowError) as error:
-                errors = refusal_messages(error)
-            else:
-                saved = {(judgment.question_id, judgment.pillar_id) for judgment in written}
-                labels = [subject["label"] for subject in changed if subject_key(subject) in saved]
-                if labels:
-                    messages.success(
-                        request, f"{'Judgments' if len(labels) > 1 else 'Judgment'} saved: {'; '.join(labels)}"
+        changed, written, errors = save_items(
+            subjects,
+            lambda changed: judgments_record(
+                inspection=inspection,
+                actor=actor(request),
+                seen_record_version=seen_record_version(request),
+                judgments=[
+                    JudgmentInput(
+                        grade=grade_of.get(subject["form"].cleaned_data.get("grade") or ""),
+                        narrative=subject["form"].cleaned_data.get("narrative", ""),
+                        question=subject["question"],
+                        pillar=subject["pillar"],
                     )
-                else:
-                    messages.info(request, "No changes to save")
-                return redirect(report_url(report, "reports:judgments"))
+                    for subject in changed
+                ],
+            ),
+        )
+        if written is not None:
+            saved = {(judgment.question_id, judgment.pillar_id) for judgment in written}
+            labels = [subject["label"] for subject in changed if subject_key(subject) in saved]
+            if labels:
+                messages.success(
+                    request, f"{'Judgments' if len(labels) > 1 else 'Judgment'} saved: {'; '.join(labels)}"
+                )
+            else:
+                messages.info(request, "No changes to save")
+            return redirect(report_url(report, "reports:judgments"))
         status = HTTPStatus.BAD_REQUEST
     return render(
         request,
@@ -289,34 +307,28 @@ def earlier_findings(request: HttpRequest, pk: int) -> HttpResponse:
     status = HTTPStatus.OK
     errors: list[str] = []
     if request.method == "POST":
-        sent = [row for row in rows if row["form"].is_bound]
-        if all(row["form"].is_valid() for row in sent):
-            changed = [row for row in sent if row["form"].has_changed()]
-            try:
-                written = finding_outcomes_record(
-                    inspection=inspection,
-                    actor=actor(request),
-                    seen_record_version=seen_record_version(request),
-                    outcomes=[
-                        OutcomeInput(
-                            finding=row["finding"],
-                            outcome=row["form"].cleaned_data["outcome"],
-                            note=row["form"].cleaned_data.get("note", ""),
-                        )
-                        for row in changed
-                    ],
-                )
-            except ItemsInvalid as error:
-                for position, item_error in error.by_item.items():
-                    add_item_errors(changed[position]["form"], item_error)
-            except (ValidationError, PermissionDenied, WorkflowError) as error:
-                errors = refusal_messages(error)
+        _, written, errors = save_items(
+            rows,
+            lambda changed: finding_outcomes_record(
+                inspection=inspection,
+                actor=actor(request),
+                seen_record_version=seen_record_version(request),
+                outcomes=[
+                    OutcomeInput(
+                        finding=row["finding"],
+                        outcome=row["form"].cleaned_data["outcome"],
+                        note=row["form"].cleaned_data.get("note", ""),
+                    )
+                    for row in changed
+                ],
+            ),
+        )
+        if written is not None:
+            if written:
+                messages.success(request, f"{len(written)} {'outcome' if len(written) == 1 else 'outcomes'} saved")
             else:
-                if written:
-                    messages.success(request, f"{len(written)} {'outcome' if len(written) == 1 else 'outcomes'} saved")
-                else:
-                    messages.info(request, "No changes to save")
-                return redirect(report_url(report, "reports:earlier_findings"))
+                messages.info(request, "No changes to save")
+            return redirect(report_url(report, "reports:earlier_findings"))
         status = HTTPStatus.BAD_REQUEST
     return render(
         request,

@@ -18,7 +18,7 @@ from inspections.models import Force
 from inspectorate import site_version
 from public import cache as public_cache
 from publishing import services as publication
-from reports.record import recommendation_update_add
+from reports.recommendations import recommendation_update_add
 from tests.publishing.helpers import force, make_programme, make_report, page, render_all
 
 pytestmark = pytest.mark.django_db

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from inspections.models import Finding, FindingOutcome
 from inspections.selectors import earlier_findings_without_outcome, earlier_open_findings
 from reports.models import ReportEvent
+from reports.recommendations import recommendation_update_add
 from reports.record import (
     ItemsInvalid,
     JudgmentInput,
@@ -17,7 +18,6 @@ from reports.record import (
     finding_outcome_record,
     finding_outcomes_record,
     judgments_record,
-    recommendation_update_add,
 )
 from tests.factories import (
     FindingFactory,
