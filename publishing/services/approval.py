@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,8 +18,6 @@ from reports.services import report_lock, review_mark
 if TYPE_CHECKING:
     from accounts.models import User
 from publishing.services.editions import edition_prepare
-
-logger = logging.getLogger(__name__)
 
 
 def report_approve(*, report: Report, actor: User, revision_number: int) -> Report:

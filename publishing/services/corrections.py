@@ -3,7 +3,6 @@ withdrawal (with a reason the public sees)."""
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,8 +23,6 @@ if TYPE_CHECKING:
     from accounts.models import User
 from publishing.services.editions import edition_prepare, require_editor
 from publishing.services.golive import enqueue_sweep_at
-
-logger = logging.getLogger(__name__)
 
 
 def report_correct(*, report: Report, actor: User, change_note: str) -> Edition:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import logging
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -27,10 +26,6 @@ from reports.models import Report, ReportState
 if TYPE_CHECKING:
     from accounts.models import User
 
-logger = logging.getLogger(__name__)
-
-
-logger = logging.getLogger(__name__)
 
 #: A render that started this long ago and never finished belongs to a worker that died.
 STALE_RENDER = datetime.timedelta(minutes=10)

@@ -4,7 +4,6 @@ none, once every PDF is ready; corrections go live once theirs is."""
 from __future__ import annotations
 
 import datetime
-import logging
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -34,8 +33,6 @@ from publishing.services.editions import (
     require_editor,
 )
 from publishing.services.press import press_release_draft
-
-logger = logging.getLogger(__name__)
 
 
 def report_schedule(*, report: Report, actor: User, go_live_at: datetime.datetime, prompt: bool = True) -> Report:

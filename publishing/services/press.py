@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -20,8 +19,6 @@ from reports.services import clean_text, report_lock
 if TYPE_CHECKING:
     from accounts.models import User
 from publishing.services.editions import require_editor
-
-logger = logging.getLogger(__name__)
 
 
 def report_headline(report: Report) -> str:
