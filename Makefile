@@ -37,9 +37,11 @@ run: install
 	@echo
 	DJANGO_DEBUG=1 SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
 
-## make test: the whole suite (SQLite and a filesystem broker unless DATABASE_URL / REDIS_URL say otherwise).
+## make test: the whole suite (SQLite and a filesystem broker unless DATABASE_URL / REDIS_URL say otherwise),
+## in a process per core (TEST_PROCESSES=0 runs it in one).
+TEST_PROCESSES ?= auto
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/lint-imports

@@ -44,6 +44,15 @@ def check_demo_tests(items: list[pytest.Item]) -> None:
             )
 
 
+def mark_process_groups(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``make test`` runs a process per core), what one process must run: every
+    demo test (so the demo is loaded once, by one process), and each other module whole (so its
+    module-scoped worker and fixtures start once)."""
+    for item in items:
+        group = FIXTURE if uses_demo(item) else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def group_demo_tests(items: list[pytest.Item]) -> None:
     """Move the tests that read the demo next to each other, where the first of them was, keeping
     their order and everyone else's."""
