@@ -269,6 +269,7 @@ def assert_accessible(page: Page, *, disable_rules: tuple[str, ...] = ()) -> Non
     Fails with one line per broken rule: its id, impact, what it asks and the first few elements.
     ``disable_rules`` switches rules off by id; say in the test why any is.
     """
+    page.wait_for_load_state()
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(content=_axe_source())
     violations = page.evaluate(_RUN_AXE, [AXE_TAGS, list(disable_rules)])

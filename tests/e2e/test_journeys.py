@@ -47,6 +47,7 @@ def test_draft_submit_request_changes_revise_approve(live_server, new_page: Call
     assert_accessible(page)
 
     page.get_by_role("link", name="Judgments", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Judgments")
     assert_accessible(page)
     # Every judgment is on one form: a narrative typed without its grade is refused, and nothing
     # typed (in that item or another) is lost; then both are saved with one press of "Save".
@@ -75,6 +76,7 @@ def test_draft_submit_request_changes_revise_approve(live_server, new_page: Call
     page.get_by_role("link", name="Overview").click()
     write_part(page, "Summary", "## In brief\n\nThe force is **good** at treating people fairly.")
     page.get_by_role("link", name=re.compile("^Edit key findings")).click()
+    expect(page.get_by_role("textbox")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("textbox").fill("- Fair treatment\n- Ethical behaviour")
     page.get_by_role("button", name="Preview").click()
@@ -114,6 +116,7 @@ def test_draft_submit_request_changes_revise_approve(live_server, new_page: Call
     page.get_by_role("button", name="Submit for review").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("submitted for review")
     page.get_by_role("link", name="History").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("History")
     assert_accessible(page)
 
     # --- The editor sees what changed and approves --------------------------------------------

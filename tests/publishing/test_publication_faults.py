@@ -49,11 +49,11 @@ def approved_report(*, long: bool = False) -> tuple[Report, object]:
     report = services.report_start(inspection=ready_inspection(team=[inspector], lead=lead))
     write_whole_report(report, inspector)
     if long:
-        # Long enough (a few hundred pages) that the render takes seconds: time to kill it midway.
+        # Long enough (some sixty pages) that the render takes seconds: time to kill it midway.
         paragraph = "The force has made progress in how it records and scrutinises its use of powers. " * 12
         for part in ("summary", "key_findings", "section-1", "section-2"):
             report.refresh_from_db()
-            text = "\n\n".join(f"## Finding {n}\n\n{paragraph}" for n in range(90))
+            text = "\n\n".join(f"## Finding {n}\n\n{paragraph}" for n in range(30))
             services.report_save_part(report=report, actor=inspector, part=part, text=text, based_on=report.version)
     services.report_sign_off_judgments(report=report, actor=lead)
     report.refresh_from_db()
@@ -118,6 +118,7 @@ def test_a_worker_killed_mid_render_leaves_one_pdf(worker) -> None:
         lambda: Edition.objects.get(pk=edition.pk).render_status == Edition.RenderStatus.RENDERING,
         seconds=60,
         what="the render to start",
+        interval=0.05,
     )
     # The render has started (its status is committed just before WeasyPrint runs): kill it now.
     children = pool_children(process.pid)  # type: ignore[attr-defined]
@@ -147,7 +148,7 @@ def test_a_broker_that_is_down_at_scheduling_loses_nothing(worker) -> None:
         "from reports.models import Report; from accounts.models import User; "
         f"report = Report.objects.get(pk={report.pk}); editor = User.objects.get(pk={editor.pk}); "
         "publication.report_schedule(report=report, actor=editor, "
-        "go_live_at=timezone.now() + datetime.timedelta(seconds=20)); print('scheduled')"
+        "go_live_at=timezone.now() + datetime.timedelta(seconds=8)); print('scheduled')"
     )
     started = time.monotonic()
     result = subprocess.run(
