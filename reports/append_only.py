@@ -3,7 +3,8 @@ inspection exists. Installed by migration 0006; lifted only for the moment of ``
 (``reports.management.commands.flush``), which empties every table, audit trail included.
 
 PostgreSQL: one trigger function. SQLite: two triggers; a later migration that rebuilds the table on
-SQLite (most ``AlterField``s do) drops them and must call ``install`` again. Other databases: none.
+SQLite (most ``AlterField``s do) drops them, so ``install`` runs again after every ``migrate``
+(``reports.apps``). Other databases: none.
 """
 
 from __future__ import annotations

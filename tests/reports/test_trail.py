@@ -436,3 +436,20 @@ def test_the_database_refuses_to_change_or_remove_an_event(walked) -> None:
         ReportEvent.objects.filter(pk=event.pk).delete()
     event.refresh_from_db()
     assert (event.action, event.reason) == ("Approved", "")
+
+
+def test_the_guard_comes_back_after_a_migration_that_rebuilt_the_table(walked) -> None:
+    """On SQLite most table changes rebuild the table, which drops its triggers; every migrate puts
+    them back."""
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import connection
+
+    from reports import append_only
+
+    event = ReportEvent.objects.filter(report=walked, action="Approved").get()
+    append_only.remove(connection)  # as a rebuild of the table would
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # what migrate does last
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ReportEvent.objects.filter(pk=event.pk).update(reason="Rewritten history")
+    event.refresh_from_db()
+    assert event.reason == ""
