@@ -88,12 +88,16 @@ def press_release_update(*, report: Report, actor: User, headline: str, body: st
             timezone.now(),
         )
         release.save()
+        # Once published, the release stands beside the edition the public has, whatever is being
+        # prepared; before that, beside the approved revision.
+        live = report.editions.live().order_by("-number").first()
         event_record(
             inspection=report.inspection,
             report=report,
             actor=actor,
             action="Press release edited",
-            revision=report.approved_revision,
+            revision=live.revision if live else report.approved_revision,
+            edition_number=live.number if live else None,
             subject="Press release",
             changes=field_changes(before, {"headline": release.headline, "body": release.body}),
         )

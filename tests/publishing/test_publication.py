@@ -190,6 +190,24 @@ def test_a_correction_makes_a_new_edition_and_keeps_the_old(
     assert report.last_updated_at is not None
 
 
+def test_a_press_release_edited_after_a_correction_is_recorded_against_the_live_edition(
+    approved, editor, inspector, django_capture_on_commit_callbacks
+) -> None:
+    report = published(approved, editor, django_capture_on_commit_callbacks)
+    services.report_save_part(
+        report=report, actor=inspector, part="summary", text="Corrected.", based_on=report.version
+    )
+    report.refresh_from_db()
+    publication.report_correct(report=report, actor=editor, change_note="Corrected the summary.")
+    render_all()
+    publication.publication_sweep()
+    live = report.editions.get(number=2)
+    assert live.published_at is not None
+    publication.press_release_update(report=report, actor=editor, headline="New headline", body="New body.")
+    event = ReportEvent.objects.filter(report=report, action="Press release edited").get()
+    assert (event.edition_number, event.revision) == (2, live.revision)
+
+
 def test_withdrawal_shows_the_reason_instead_of_the_report(
     approved, editor, client, django_capture_on_commit_callbacks
 ) -> None:
