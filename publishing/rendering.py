@@ -1,65 +1,47 @@
-"""The report as a document: the context shared by the public page and the PDF, the accessible PDF
-itself (WeasyPrint, PDF/UA-1) and a check of a rendered PDF (pikepdf).
+"""The report as a document: the content shared by the public page and the PDF, the accessible PDF
+itself (Typst, PDF/UA-1) and a check of a rendered PDF (pikepdf).
 
-``report_document`` builds the context of ``publishing/includes/report_body.html``, which both the public
-HTML page and ``publishing/pdf/report.html`` include, so the two never say different things.
-``render_report_pdf`` renders one revision of a report to PDF; ``check_pdf`` reads a PDF back and says
-whether it is what a publication needs (tagged, PDF/UA identified, titled, with a language).
+``report_document`` builds the context of ``publishing/includes/report_body.html``, which the public
+page includes, and which ``publishing.pdf_document`` turns into the data of the PDF's template
+(``publishing/typst/report.typ``), so the two never say different things. ``render_report_pdf``
+renders one revision of a report to PDF through ``publishing.typesetting``; ``check_pdf`` reads a PDF
+back and says whether it is what a publication needs (tagged, PDF/UA identified, titled, with a
+language).
 
-Rendering never reaches the network: WeasyPrint fetches every resource through ``StaticFilesFetcher``,
-which serves ``data:`` URLs and files inside the project's static folders and refuses everything else.
-A refused or failed fetch stops the render (``PdfRenderError``) rather than leaving a hole in a
-publication. Report text is already sanitised by ``reports.markup.render`` (links only ``https`` and
-``mailto``, no images); the fetcher is the backstop.
-
-What WeasyPrint 70 writes into the structure tree, and what it cannot yet do (TH ``/Scope``, one
-structure element for an element that crosses a page break, running headers as ``/Artifact``), is
-pinned by ``tests/publishing/test_rendering.py``.
+Rendering never reaches the network: the template reads only its own folder and fonts, and report
+text reaches it as data, never as markup or code. What the PDF's structure tree holds (one Table per
+table across pages, header cells with /Scope, running header and footer as artifacts, headings in
+order, the contents, links) is checked by ``tests/publishing/test_rendering.py``.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
-import mimetypes
+import itertools
 import re
 import time
-import urllib.request
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import unescape
-from pathlib import Path
 from typing import Any, Final
-from urllib.parse import unquote, urlsplit
 
 import pikepdf
-from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
-from weasyprint import CSS, HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from inspections.models import Finding, Judgment
 from publishing.models import Edition, EditionJudgment
+from publishing.pdf_document import report_pdf_data
+from publishing.typesetting import TypesetError, typeset
 from reports.markup import render as render_markup
 from reports.models import Report, Revision
 from reports.selectors import report_parts
 
 #: The PDF's language, in the catalogue's /Lang and the document's ``lang``.
 LANGUAGE: Final = "en-GB"
-TEMPLATE: Final = "publishing/pdf/report.html"
 NOT_GRADED: Final = "Not graded"
 PDFUA_PART: Final = "{http://www.aiim.org/pdfua/ns/id/}part"
-
-
-def _static_dir() -> Path:
-    return Path(apps.get_app_config("publishing").path) / "static" / "publishing"
-
-
-def stylesheet_path() -> Path:
-    """The print stylesheet of the PDF (one file, read from disk at each render)."""
-    return _static_dir() / "pdf.css"
 
 
 # --- The document's content ----------------------------------------------------------------------
@@ -277,68 +259,11 @@ def _nest_headings(html: str, under: int = 2) -> SafeString:
     return mark_safe(_HEADING_RE.sub(swap, html))  # noqa: S308 - sanitised by reports.markup.render
 
 
-# --- Fetching: local static files and data: URLs only -----------------------------------------------
-
-
-class UrlRefused(ValueError):
-    """A resource the PDF asked for is not a ``data:`` URL or a file inside the static folders."""
-
-
-def static_roots() -> tuple[Path, ...]:
-    """The folders whose files a PDF may use: ``STATICFILES_DIRS`` and each app's ``static`` folder."""
-    roots: list[Path] = []
-    for entry in settings.STATICFILES_DIRS:
-        # An entry is a folder, or a (prefix, folder) pair.
-        folder = entry[1] if isinstance(entry, tuple | list) else entry
-        roots.append(Path(str(folder)))
-    roots += [Path(config.path) / "static" for config in apps.get_app_configs()]
-    return tuple(dict.fromkeys(root.resolve() for root in roots if root.is_dir()))
-
-
-class StaticFilesFetcher(URLFetcher):  # type: ignore[misc]
-    """WeasyPrint's URL fetcher for reports: ``data:`` URLs and files inside ``roots``, nothing else.
-
-    Anything else (``http``, ``https``, ``ftp``, a ``file:`` URL outside the roots or escaping them by
-    ``..`` or a symbolic link, a ``file:`` URL naming another host) raises ``UrlRefused`` before any
-    I/O. ``fail_on_errors`` makes WeasyPrint stop the render on any refusal instead of logging it.
-    """
-
-    def __init__(self, roots: Iterable[Path] | None = None) -> None:
-        super().__init__(fail_on_errors=True)
-        self.roots = tuple(Path(root).resolve() for root in (static_roots() if roots is None else roots))
-
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        scheme = url.partition(":")[0].lower()
-        if scheme == "data":
-            # urllib's own parser of data: URLs (RFC 2397); it does no I/O.
-            request = urllib.request.Request(url)  # noqa: S310 - only ever a data: URL here
-            with urllib.request.DataHandler().data_open(request) as response:
-                return URLFetcherResponse(url, response.read(), dict(response.headers))
-        if scheme == "file":
-            path = self.allowed_path(url)
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
-        raise UrlRefused(f"Refused to fetch {url[:200]!r}: a report's PDF uses only local static files")
-
-    def allowed_path(self, url: str) -> Path:
-        """The local file a ``file:`` URL names, if it is inside one of the roots; else ``UrlRefused``."""
-        parts = urlsplit(url)
-        if parts.netloc not in ("", "localhost"):
-            raise UrlRefused(f"Refused {url[:200]!r}: a file on another host")
-        try:
-            path = Path(urllib.request.url2pathname(unquote(parts.path))).resolve(strict=True)
-        except (OSError, RuntimeError) as error:
-            raise UrlRefused(f"Refused {url[:200]!r}: no such file") from error
-        if not path.is_file() or not any(path.is_relative_to(root) for root in self.roots):
-            raise UrlRefused(f"Refused {url[:200]!r}: not a file inside the static folders")
-        return path
-
-
 # --- Rendering ------------------------------------------------------------------------------------
 
 
 class PdfRenderError(RuntimeError):
-    """WeasyPrint could not render the report (for example: it asked for a resource that was refused)."""
+    """The PDF could not be typeset, or ran past a limit (``publishing.typesetting``)."""
 
 
 @dataclass(frozen=True)
@@ -348,7 +273,7 @@ class RenderedPdf:
     content: bytes
     pages: int
     seconds: float  # wall time of render_report_pdf as a whole
-    weasyprint_seconds: float  # time spent inside WeasyPrint's layout and PDF writing alone
+    typeset_seconds: float  # time spent typesetting alone (the Typst process)
 
 
 @dataclass(frozen=True)
@@ -360,10 +285,10 @@ class RenderedHtml:
 
 
 def render_report_html(report: Report, revision: Revision, *, record: Edition | None = None) -> RenderedHtml:
-    """Render ``revision`` of ``report`` as the HTML of its public page, from the same content and
-    ``report_body.html`` include as its PDF. Stored on the edition when it renders, so that a published
-    page is the edition's own (later edits to judgments do not change it) and is served without
-    rendering Markdown again. Reads only."""
+    """Render ``revision`` of ``report`` as the HTML of its public page, from the same content as its
+    PDF (``report_document``). Stored on the edition when it renders, so that a published page is the
+    edition's own (later edits to judgments do not change it) and is served without rendering
+    Markdown again. Reads only."""
     context = report_document(report, revision, record=record)
     return RenderedHtml(
         glance=render_to_string(GLANCE_TEMPLATE, context),
@@ -380,41 +305,33 @@ def render_report_pdf(
     change_note: str = "",
     record: Edition | None = None,
 ) -> RenderedPdf:
-    """Render ``revision`` of ``report`` as a tagged PDF/UA-1 document (A4, cover, contents, body).
+    """Render ``revision`` of ``report`` as a tagged PDF/UA-1 document (A4, cover, contents, body),
+    typeset by Typst from the same content as the public page (``report_document``).
 
-    The arguments mean what they mean for ``report_document``. Reads the database and the stylesheet;
-    writes nothing and never touches the network. CPU-bound: a 30-page report takes seconds, so call
-    it from a worker, never in a request. Raises ``ValueError`` as ``report_document`` does, and
-    ``PdfRenderError`` if WeasyPrint fails (including a refused fetch).
+    The arguments mean what they mean for ``report_document``. Reads the database; writes nothing and
+    never touches the network. Stops after ``PDF_RENDER_SECONDS`` and refuses more than
+    ``PDF_MAX_PAGES`` pages. Raises ``ValueError`` as ``report_document`` does, and ``PdfRenderError``
+    if typesetting fails or runs past a limit.
     """
     started = time.perf_counter()
     context = report_document(
         report, revision, edition=edition, published_on=published_on, change_note=change_note, record=record
     )
-    markup = render_to_string(TEMPLATE, context)
-    fetcher = StaticFilesFetcher()
+    data = report_pdf_data(context, language=LANGUAGE)
+    moment = None
+    if published_on is not None:
+        moment = int(datetime.datetime.combine(published_on, datetime.time(), tzinfo=datetime.UTC).timestamp())
+    typeset_started = time.perf_counter()
     try:
-        # base_url is a local folder, so a relative URL can only ever become a file: URL there.
-        html = HTML(string=markup, base_url=str(_static_dir()), url_fetcher=fetcher)
-        stylesheet = CSS(filename=str(stylesheet_path()), url_fetcher=fetcher)
-        weasyprint_started = time.perf_counter()
-        document = html.render(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")
-        metadata = document.metadata
-        metadata.title = context["title"]
-        metadata.lang = LANGUAGE
-        metadata.authors = context["authors"]
-        if published_on is not None:
-            metadata.created = metadata.modified = published_on.isoformat()
-        content = document.write_pdf(pdf_variant="pdf/ua-1")
-        weasyprint_seconds = time.perf_counter() - weasyprint_started
-    except FatalURLFetchingError as error:
-        # A BaseException in WeasyPrint; turned into an ordinary error so that workers handle it.
-        raise PdfRenderError(f"Rendering {report} stopped: {error.__cause__ or error}") from error
+        result = typeset(data, seconds=settings.PDF_RENDER_SECONDS, max_pages=settings.PDF_MAX_PAGES, timestamp=moment)
+    except TypesetError as error:
+        raise PdfRenderError(f"Rendering {report} stopped: {error}") from error
+    finished = time.perf_counter()
     return RenderedPdf(
-        content=content,
-        pages=len(document.pages),
-        seconds=time.perf_counter() - started,
-        weasyprint_seconds=weasyprint_seconds,
+        content=result.content,
+        pages=result.pages,
+        seconds=finished - started,
+        typeset_seconds=finished - typeset_started,
     )
 
 
@@ -427,17 +344,70 @@ class PdfCheckError(ValueError):
 
 @dataclass(frozen=True)
 class PdfCheck:
-    """What a rendered PDF says about itself."""
+    """What a rendered PDF says about itself, and what keeps it from being one a publication needs."""
 
     pages: int
     tagged: bool  # /MarkInfo /Marked true and a /StructTreeRoot in the catalogue
     pdf_ua: bool  # pdfuaid:part is 1 in the XMP metadata
     title: str
     language: str
+    problems: tuple[str, ...] = ()
+
+    @property
+    def accessible(self) -> bool:
+        """Tagged, declared PDF/UA-1, titled, in a language, and none of the problems below."""
+        return self.tagged and self.pdf_ua and bool(self.title) and bool(self.language) and not self.problems
+
+
+#: Structure elements a check walks at most (a report has a few thousand).
+_MAX_ELEMENTS: Final = 200_000
+
+
+def _structure_problems(pdf: pikepdf.Pdf) -> list[str]:
+    """What the structure tree gets wrong for a reader: a header cell without a scope, headings that
+    do not start at one H1 or skip a level. Walks the tree once, without recursion."""
+    problems: list[str] = []
+    root = pdf.Root.get("/StructTreeRoot")
+    if not isinstance(root, pikepdf.Dictionary):
+        return problems
+    stack: list[pikepdf.Object] = [root]
+    seen: set[tuple[int, int]] = set()
+    levels: list[int] = []
+    unscoped = 0
+    while stack and len(seen) < _MAX_ELEMENTS:
+        element = stack.pop()
+        if not isinstance(element, pikepdf.Dictionary):
+            continue
+        if element.is_indirect:
+            if element.objgen in seen:
+                continue
+            seen.add(element.objgen)
+        kind = str(element.get("/S", ""))
+        if kind == "/TH":
+            attributes = element.get("/A")
+            dictionaries = list(attributes) if isinstance(attributes, pikepdf.Array) else [attributes]
+            if not any(isinstance(a, pikepdf.Dictionary) and "/Scope" in a for a in dictionaries):
+                unscoped += 1
+        elif re.fullmatch(r"/H[1-6]", kind):
+            levels.append(int(kind[2]))
+        kids = element.get("/K")
+        children: list[pikepdf.Object] = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids else []
+        stack.extend(reversed(children))  # reversed, so that they are visited in order
+    if unscoped:
+        problems.append(f"{unscoped} table header cell without a scope")
+    if levels and (levels[0] != 1 or levels.count(1) != 1):
+        problems.append("the headings do not start at one H1")
+    skips = [f"H{after} after H{before}" for before, after in itertools.pairwise(levels) if after > before + 1]
+    if skips:
+        problems.append(f"headings skip a level: {', '.join(skips[:3])}")
+    return problems
 
 
 def check_pdf(content: bytes) -> PdfCheck:
-    """Open ``content`` with pikepdf and report its pages, tagging, PDF/UA identifier, title and language.
+    """Open ``content`` with pikepdf and report its pages, tagging, PDF/UA identifier, title and language,
+    and the problems that would keep it from a publication (``PdfCheck.accessible``): untagged, not
+    declared PDF/UA-1, no title shown as the window's title, no language, no bookmarks, a table header
+    cell without a scope, headings out of order.
 
     Raises ``PdfCheckError`` if the bytes do not open as a PDF. Reads only; safe on untrusted bytes.
     """
@@ -450,10 +420,26 @@ def check_pdf(content: bytes) -> PdfCheck:
         mark_info = root.get("/MarkInfo")
         marked = isinstance(mark_info, pikepdf.Dictionary) and bool(mark_info.get("/Marked", False))
         metadata = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
+        tagged = marked and "/StructTreeRoot" in root
+        pdf_ua = str(metadata.get(PDFUA_PART, "")).strip() == "1"
+        title = str(pdf.docinfo.get("/Title", ""))
+        language = str(root.get("/Lang", ""))
+        problems = []
+        if not tagged:
+            problems.append("not tagged")
+        if not pdf_ua:
+            problems.append("not declared PDF/UA-1")
+        preferences = root.get("/ViewerPreferences")
+        if not (isinstance(preferences, pikepdf.Dictionary) and bool(preferences.get("/DisplayDocTitle", False))):
+            problems.append("the title is not shown as the window's title")
+        if "/Outlines" not in root:
+            problems.append("no bookmarks")
+        problems += _structure_problems(pdf)
         return PdfCheck(
             pages=len(pdf.pages),
-            tagged=marked and "/StructTreeRoot" in root,
-            pdf_ua=str(metadata.get(PDFUA_PART, "")).strip() == "1",
-            title=str(pdf.docinfo.get("/Title", "")),
-            language=str(root.get("/Lang", "")),
+            tagged=tagged,
+            pdf_ua=pdf_ua,
+            title=title,
+            language=language,
+            problems=tuple(problems),
         )

@@ -300,7 +300,7 @@ def people(make_user) -> People:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def fast_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Stand in for WeasyPrint where many reports are published: rendering is tested in
+    """Stand in for Typst where many reports are published: rendering is tested in
     test_publication.py and test_rendering.py; here only the publication path matters."""
     from publishing import rendering
 

@@ -213,6 +213,12 @@ PUBLIC_VERSION_SECONDS = float(os.environ.get("DJANGO_PUBLIC_VERSION_SECONDS", "
 #: The max-age public pages send to browsers, CDNs and proxies, in seconds.
 PUBLIC_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_MAX_AGE", "60"))
 
+# --- PDFs ---------------------------------------------------------------------------------
+# A render (publishing.typesetting) is stopped after this many seconds, and refused past this many
+# pages: either is an ordinary render failure, retried and shown to editors.
+PDF_RENDER_SECONDS = float(os.environ.get("PDF_RENDER_SECONDS", "60"))
+PDF_MAX_PAGES = int(os.environ.get("PDF_MAX_PAGES", "400"))
+
 # --- Celery ---------------------------------------------------------------------------------
 # Redis when REDIS_URL (or CELERY_BROKER_URL) is set; otherwise kombu's filesystem transport,
 # which needs no server, so that `make run` still runs a real worker and scheduler.
@@ -262,12 +268,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools narrate every page at INFO: keep their warnings only.
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
+    "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
 # --- Demo -----------------------------------------------------------------------------------

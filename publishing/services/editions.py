@@ -117,8 +117,8 @@ def edition_render(*, edition_id: int) -> Edition | None:
             record=edition,
         )
         check = rendering.check_pdf(rendered.content)
-        if not (check.tagged and check.pdf_ua and check.pages == rendered.pages):
-            raise ValueError(f"the PDF failed its checks: tagged={check.tagged}, PDF/UA={check.pdf_ua}")
+        if not check.accessible or check.pages != rendered.pages:
+            raise ValueError(f"the PDF failed its checks: {'; '.join(check.problems) or 'no title or language'}")
         html = rendering.render_report_html(report, edition.revision, record=edition)
         digest = hashlib.sha256(rendered.content).hexdigest()
         with transaction.atomic():

@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -113,3 +114,17 @@ def page(client, url: str) -> str:  # type: ignore[no-untyped-def]
     response = client.get(url)
     assert response.status_code == HTTPStatus.OK, url
     return response.content.decode()
+
+
+def pdfua_findings(content: bytes, folder: Path) -> list[str]:
+    """The errors and warnings that an outside PDF/UA-1 checker (PyPI ``pdfua``) finds in a PDF."""
+    import pdfua
+
+    path = folder / "checked.pdf"
+    path.write_bytes(content)
+    report = pdfua.validate(str(path))
+    return [
+        f"{finding.severity.name} {finding.rule_id}: {finding.message}"
+        for finding in report.findings
+        if finding.severity >= pdfua.Severity.WARNING
+    ]

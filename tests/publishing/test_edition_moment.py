@@ -36,7 +36,7 @@ def test_a_judgment_changed_between_freezing_and_rendering_changes_nothing_the_e
 
     monkeypatch.setattr(rendering, "report_document", recording)
     pdf_records: list[Any] = []
-    stand_in = rendering.render_report_pdf  # fast_pdfs' stand-in for WeasyPrint
+    stand_in = rendering.render_report_pdf  # fast_pdfs' stand-in for Typst
 
     def pdf_recording(*args: Any, **kwargs: Any) -> Any:
         pdf_records.append(kwargs.get("record"))

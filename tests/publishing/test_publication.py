@@ -1,5 +1,5 @@
 """Publication: scheduling and the embargo, rendering, going live together, corrections, withdrawal,
-press releases and the PCC clock. Rendering is real (WeasyPrint); tasks run on commit, in-process here
+press releases and the PCC clock. Rendering is real (Typst); tasks run on commit, in-process here
 (the worker-process and fault tests are in test_publication_faults.py)."""
 
 from __future__ import annotations
