@@ -9,12 +9,15 @@ or PostgreSQL/Redis when DATABASE_URL / REDIS_URL are set):
 2. for each N: starts a real worker with N processes and its scheduler, schedules the programme,
    waits for all 43 PDFs, moves the go-live moment to a few seconds ahead, and waits until all 43
    are public;
-3. renders the same 43 reports' HTML with WeasyPrint alone, in this process, for the ratio.
+3. in this process, renders the same 43 reports with Typst (``publishing.rendering.render_report_pdf``,
+   which typesets in a child process) and with WeasyPrint as the service did before
+   (``bench/weasyprint_reference``, a development-only comparison on the same content), for the ratio.
 
 Figures: seconds per report in the pipeline (median, p95; from the edition's render start to its
-stored, checked PDF), WeasyPrint's own seconds for the same HTML, their ratio, the programme's wall
-time, peak memory per worker process and whether it grew across the 43, and how long after go-live
-the last report became visible.
+stored, checked PDF), Typst's and WeasyPrint's seconds per report on the same content and their ratio
+(target: Typst at most 0.1x), the programme's wall time, peak memory per worker process and of the
+typesetting process, whether the worker's memory grew across the 43, and how long after go-live the
+last report became visible.
 """
 
 from __future__ import annotations
@@ -226,26 +229,24 @@ def run(workers: int, ids: list[int]) -> RunResult:
     )
 
 
-def weasyprint_alone(ids: list[int]) -> list[float]:
-    """WeasyPrint's own time for each report's HTML: the same template and stylesheet, nothing else."""
-    from django.template.loader import render_to_string
-    from weasyprint import CSS, HTML
+def typst_and_weasyprint(ids: list[int]) -> tuple[list[float], list[float], float]:
+    """Each report rendered by Typst (all of render_report_pdf: content, typesetting process, page
+    count) and by WeasyPrint (its own layout and writing alone), on the same content; and the peak
+    memory of the typesetting processes, in MiB."""
+    import resource
 
+    from bench.weasyprint_reference import weasyprint_seconds
     from publishing import rendering
     from reports.models import Report
 
-    seconds = []
+    typst, weasyprint = [], []
     for report in Report.objects.filter(pk__in=ids).select_related("inspection__programme", "inspection__force"):
         revision = report.approved_revision
         assert revision is not None
-        markup = render_to_string(rendering.TEMPLATE, rendering.report_document(report, revision))
-        fetcher = rendering.StaticFilesFetcher()
-        started = time.perf_counter()
-        HTML(string=markup, base_url=str(rendering.stylesheet_path().parent), url_fetcher=fetcher).write_pdf(
-            stylesheets=[CSS(filename=str(rendering.stylesheet_path()), url_fetcher=fetcher)], pdf_variant="pdf/ua-1"
-        )
-        seconds.append(time.perf_counter() - started)
-    return seconds
+        typst.append(rendering.render_report_pdf(report, revision).seconds)
+        weasyprint.append(weasyprint_seconds(report, revision))
+    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return typst, weasyprint, peak_mib
 
 
 def main() -> None:
@@ -267,16 +268,24 @@ def main() -> None:
     print(f"{len(ids)} reports of PEEL: Police legitimacy 2017, approved and long.\n", flush=True)
 
     results = [run(n, ids) for n in args.workers]
-    alone = weasyprint_alone(ids)
-    base = statistics.median(alone)
-    print(f"WeasyPrint alone, same HTML: median {base:.2f} s, p95 {percentile(alone, 0.95):.2f} s per report")
+    typst, weasyprint, typesetting_mib = typst_and_weasyprint(ids)
+    base = statistics.median(weasyprint)
+    print(
+        f"Typst, whole render: median {statistics.median(typst):.3f} s, p95 {percentile(typst, 0.95):.3f} s per report"
+    )
+    print(f"WeasyPrint, same content: median {base:.3f} s, p95 {percentile(weasyprint, 0.95):.3f} s per report")
+    print(
+        f"Typst / WeasyPrint per report: {statistics.median(typst) / base:.3f}x (median), "
+        f"{sum(typst) / sum(weasyprint):.3f}x (total)"
+    )
+    print(f"Peak memory of a typesetting process: {typesetting_mib:.0f} MiB")
     for result in results:
         median = statistics.median(result.per_report)
         print(f"\n{result.workers} worker process(es):")
         print(f"  pages per report: median {statistics.median(result.pages):.0f}")
         print(
             f"  pipeline per report: median {median:.2f} s, p95 {percentile(result.per_report, 0.95):.2f} s"
-            f"  (ratio to WeasyPrint alone: {median / base:.2f}x)"
+            f"  (ratio to WeasyPrint on the same content: {median / base:.2f}x)"
         )
         print(f"  whole programme rendered and checked: {result.wall:.1f} s")
         print("  peak memory per worker process: " + ", ".join(f"{mib:.0f} MiB" for mib in result.peak_mib.values()))

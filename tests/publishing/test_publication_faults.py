@@ -49,11 +49,11 @@ def approved_report(*, long: bool = False) -> tuple[Report, object]:
     report = services.report_start(inspection=ready_inspection(team=[inspector], lead=lead))
     write_whole_report(report, inspector)
     if long:
-        # Long enough (some sixty pages) that the render takes seconds: time to kill it midway.
+        # Long enough (some two hundred pages) that the render takes a second: time to kill it midway.
         paragraph = "The force has made progress in how it records and scrutinises its use of powers. " * 12
         for part in ("summary", "key_findings", "section-1", "section-2"):
             report.refresh_from_db()
-            text = "\n\n".join(f"## Finding {n}\n\n{paragraph}" for n in range(30))
+            text = "\n\n".join(f"## Finding {n}\n\n{paragraph}" for n in range(90))
             services.report_save_part(report=report, actor=inspector, part=part, text=text, based_on=report.version)
     services.report_sign_off_judgments(report=report, actor=lead)
     report.refresh_from_db()
@@ -109,6 +109,7 @@ def only_this_worker_runs() -> None:
 def test_a_worker_killed_mid_render_leaves_one_pdf(worker) -> None:
     only_this_worker_runs()
     report, editor = approved_report(long=True)
+    celery_app.control.purge()  # the approval's render: this test starts the render itself, below
     before = pdf_files()
     process = worker(name="killed")
     publication.report_schedule(report=report, actor=editor, go_live_at=timezone.now() + datetime.timedelta(hours=1))
@@ -120,7 +121,7 @@ def test_a_worker_killed_mid_render_leaves_one_pdf(worker) -> None:
         what="the render to start",
         interval=0.05,
     )
-    # The render has started (its status is committed just before WeasyPrint runs): kill it now.
+    # The render has started (its status is committed just before typesetting starts): kill it now.
     children = pool_children(process.pid)  # type: ignore[attr-defined]
     assert children, "the worker has no pool process to kill"
     for child in children:
