@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from publishing import services as publication
 from publishing.models import Edition
+from publishing.rendering import PdfRenderError
 from publishing.selectors import published_reports
 from reports import services
 from reports.models import ReportEvent, ReportState
@@ -250,6 +251,28 @@ def test_a_render_that_raises_is_shown_failed_and_a_retry_works(
     assert edition.render_status == Edition.RenderStatus.FAILED
     assert "the font went missing" in edition.render_error
     monkeypatch.setattr(rendering, "render_report_pdf", real)
+    publication.edition_retry_render(edition=edition, actor=editor)
+    render_all()
+    edition.refresh_from_db()
+    assert edition.render_status == Edition.RenderStatus.READY
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "message"),
+    [("PDF_MAX_PAGES", 2, "more than the 2 a report may have"), ("PDF_RENDER_SECONDS", 0.01, "longer than 0.01 s")],
+)
+def test_a_render_past_a_limit_is_a_failure_editors_see_and_retry(
+    approved, editor, settings, limit: str, value: float, message: str
+) -> None:
+    setattr(settings, limit, value)
+    report = publication.report_schedule(report=approved, actor=editor, go_live_at=soon())
+    edition = report.editions.get()
+    with pytest.raises(PdfRenderError):
+        publication.edition_render(edition_id=edition.pk)
+    edition.refresh_from_db()
+    assert edition.render_status == Edition.RenderStatus.FAILED
+    assert message in edition.render_error
+    setattr(settings, limit, 400 if limit == "PDF_MAX_PAGES" else 60)
     publication.edition_retry_render(edition=edition, actor=editor)
     render_all()
     edition.refresh_from_db()
