@@ -229,24 +229,35 @@ def run(workers: int, ids: list[int]) -> RunResult:
     )
 
 
-def typst_and_weasyprint(ids: list[int]) -> tuple[list[float], list[float], float]:
-    """Each report rendered by Typst (all of render_report_pdf: content, typesetting process, page
-    count) and by WeasyPrint (its own layout and writing alone), on the same content; and the peak
-    memory of the typesetting processes, in MiB."""
-    import resource
+@dataclass
+class Comparison:
+    """Seconds per report, Typst and WeasyPrint on the same content: whole renders (content, data or
+    HTML, PDF) and typesetting or layout alone; and the typesetting processes' peak memory."""
 
+    typst: list[float]
+    typst_typesetting: list[float]
+    weasyprint: list[float]
+    weasyprint_layout: list[float]
+    typesetting_peak_mib: float
+
+
+def typst_and_weasyprint(ids: list[int]) -> Comparison:
     from bench.weasyprint_reference import weasyprint_seconds
     from publishing import rendering
     from reports.models import Report
 
-    typst, weasyprint = [], []
+    result = Comparison([], [], [], [], 0.0)
     for report in Report.objects.filter(pk__in=ids).select_related("inspection__programme", "inspection__force"):
         revision = report.approved_revision
         assert revision is not None
-        typst.append(rendering.render_report_pdf(report, revision).seconds)
-        weasyprint.append(weasyprint_seconds(report, revision))
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return typst, weasyprint, peak_mib
+        typst = rendering.render_report_pdf(report, revision)
+        result.typst.append(typst.seconds)
+        result.typst_typesetting.append(typst.typeset_seconds)
+        result.typesetting_peak_mib = max(result.typesetting_peak_mib, typst.typeset_peak_mib)
+        whole, layout = weasyprint_seconds(report, revision)
+        result.weasyprint.append(whole)
+        result.weasyprint_layout.append(layout)
+    return result
 
 
 def main() -> None:
@@ -268,17 +279,18 @@ def main() -> None:
     print(f"{len(ids)} reports of PEEL: Police legitimacy 2017, approved and long.\n", flush=True)
 
     results = [run(n, ids) for n in args.workers]
-    typst, weasyprint, typesetting_mib = typst_and_weasyprint(ids)
-    base = statistics.median(weasyprint)
-    print(
-        f"Typst, whole render: median {statistics.median(typst):.3f} s, p95 {percentile(typst, 0.95):.3f} s per report"
-    )
-    print(f"WeasyPrint, same content: median {base:.3f} s, p95 {percentile(weasyprint, 0.95):.3f} s per report")
-    print(
-        f"Typst / WeasyPrint per report: {statistics.median(typst) / base:.3f}x (median), "
-        f"{sum(typst) / sum(weasyprint):.3f}x (total)"
-    )
-    print(f"Peak memory of a typesetting process: {typesetting_mib:.0f} MiB")
+    comparison = typst_and_weasyprint(ids)
+    base = statistics.median(comparison.weasyprint_layout)
+    for name, typst, weasyprint in (
+        ("whole render", comparison.typst, comparison.weasyprint),
+        ("typesetting alone", comparison.typst_typesetting, comparison.weasyprint_layout),
+    ):
+        print(
+            f"{name}, per report: Typst median {statistics.median(typst):.3f} s (p95 {percentile(typst, 0.95):.3f}),"
+            f" WeasyPrint median {statistics.median(weasyprint):.3f} s (p95 {percentile(weasyprint, 0.95):.3f});"
+            f" Typst / WeasyPrint {statistics.median(typst) / statistics.median(weasyprint):.3f}x"
+        )
+    print(f"Peak memory of a typesetting process: {comparison.typesetting_peak_mib:.0f} MiB")
     for result in results:
         median = statistics.median(result.per_report)
         print(f"\n{result.workers} worker process(es):")

@@ -4,16 +4,22 @@
 page renders) into plain JSON-ready data, so the page and the PDF say the same things. Each written
 part arrives here as the sanitised HTML of ``reports.markup.render``; ``html_blocks`` reads that HTML
 (a small, known set of elements) into a tree of blocks and inlines whose text is only ever strings.
-The template places those strings as they are: nothing an author wrote can become Typst markup.
+The template places those strings as they are: nothing an author wrote can become Typst markup. A
+character the report's font cannot show becomes ``MISSING_GLYPH`` (``printable``).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import re
 from html.parser import HTMLParser
-from typing import Any, Final
+from typing import Any, Final, TypeVar, cast
 
 from django.utils.dateformat import format as date_format
+from fontTools.ttLib import TTFont
+
+from publishing.typesetting import FONTS
 
 #: What the template prints of its own (the report's text comes from the data).
 LABELS: Final = {
@@ -33,7 +39,13 @@ LABELS: Final = {
     "page_of": "Page {page} of {pages}",
 }
 _LINK_SCHEMES: Final = ("https://", "mailto:")
-_HEADINGS: Final = {"h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 5}
+_HEADINGS: Final = {"h2": 2, "h3": 3, "h4": 4, "h5": 5}
+#: HTML's collapsible white space: a no-break space is not one of them.
+_SPACES: Final = re.compile(r"[ \t\n\r\f]+")
+_Data = TypeVar("_Data")
+#: Shown for a character the report's font has no glyph for (an emoji, say): PDF/UA-1 forbids text
+#: that cannot be shown, and a render must never fail over one character.
+MISSING_GLYPH: Final = "\u25a1"
 _INLINE: Final = frozenset({"strong", "b", "em", "i", "a", "br", "span"})
 _VOID: Final = frozenset({"br"})
 
@@ -106,7 +118,9 @@ def _block(element: _Element) -> list[dict[str, Any]]:
         runs = _inlines(element.children)
         return [{"par": runs}] if runs else []
     if tag in _HEADINGS:
-        return [{"heading": _HEADINGS[tag], "body": _inlines(element.children)}]
+        runs = _inlines(element.children)
+        # An empty heading (a bare "##") announces nothing; PDF/UA-1 forbids one.
+        return [{"heading": _HEADINGS[tag], "body": runs}] if _text(element) else []
     if tag in ("ul", "ol"):
         items = [_blocks(item.children) for item in element.children if isinstance(item, _Element) and item.tag == "li"]
         if tag == "ul":
@@ -142,9 +156,9 @@ def _table(element: _Element) -> dict[str, Any]:
         else:
             rows.append(cells)
     columns = max(1, len(head), *(len(row) for row in rows))
-    header = [_inlines(cell.children) for cell in head] + [[] for _ in range(columns - len(head))]
+    header = [_inlines(cell.children) for cell in head] + [[] for _ in range(columns - len(head))] if head else []
     body = [[_inlines(cell.children) for cell in row] + [[] for _ in range(columns - len(row))] for row in rows]
-    return {"table": {"head": header, "rows": body}}
+    return {"table": {"columns": columns, "head": header, "rows": body}}
 
 
 def _descendants(element: _Element, tag: str) -> list[_Element]:
@@ -164,11 +178,7 @@ def _inlines(children: list[_Element | str]) -> list[Any]:
     runs: list[Any] = []
     for child in children:
         if isinstance(child, str):
-            text = " ".join(child.split())
-            if child[:1].isspace():
-                text = " " + text
-            if child[-1:].isspace() and text.strip():
-                text += " "
+            text = _SPACES.sub(" ", child)
             if text:
                 runs.append(text)
         elif child.tag == "br":
@@ -183,14 +193,40 @@ def _inlines(children: list[_Element | str]) -> list[Any]:
             runs.extend(_inlines(child.children))
     # No space at the very start or end of a block.
     if runs and isinstance(runs[0], str):
-        runs[0] = runs[0].lstrip()
+        runs[0] = runs[0].lstrip(" ")
     if runs and isinstance(runs[-1], str):
-        runs[-1] = runs[-1].rstrip()
+        runs[-1] = runs[-1].rstrip(" ")
     return [run for run in runs if run != ""]
 
 
 def _text(element: _Element) -> str:
-    return " ".join("".join(child if isinstance(child, str) else _text(child) for child in element.children).split())
+    joined = "".join(child if isinstance(child, str) else _text(child) for child in element.children)
+    return _SPACES.sub(" ", joined).strip(" ")
+
+
+@functools.cache
+def _glyphs() -> frozenset[int]:
+    """The characters every style of the report's font can show."""
+    covered: set[int] | None = None
+    for path in sorted(FONTS.glob("*.ttf")):
+        with TTFont(path, lazy=True) as font:
+            cmap = set(font.getBestCmap())
+        covered = cmap if covered is None else covered & cmap
+    return frozenset(covered or ())
+
+
+def printable(value: _Data) -> _Data:
+    """``value`` (data: strings, lists, dicts) with every character the font cannot show, other than a
+    line break, replaced by ``MISSING_GLYPH``."""
+    result: Any = value
+    if isinstance(value, str):
+        glyphs = _glyphs()
+        result = "".join(c if ord(c) in glyphs or c == "\n" else MISSING_GLYPH for c in value)
+    elif isinstance(value, list):
+        result = [printable(item) for item in value]
+    elif isinstance(value, dict):
+        result = {key: printable(item) for key, item in value.items()}
+    return cast(_Data, result)
 
 
 def _day(day: datetime.date | None) -> str:
@@ -227,32 +263,37 @@ def report_pdf_data(context: dict[str, Any], *, language: str = "en-GB") -> dict
     )
     parts = [context["summary"], context["key_findings"], *context["sections"]]
     change_note = context["change_note"]
-    return {
-        "lang": lang,
-        "region": region or None,
-        "title": context["title"],
-        "authors": list(context["authors"]),
-        "keywords": [programme.name, context["force_name"], "police inspection"],
-        "date": [published_on.year, published_on.month, published_on.day] if published_on else None,
-        "service_name": context["service_name"],
-        "programme": programme.name,
-        "force": context["force_name"],
-        "header_title": context["title"],
-        "footer_edition": f"Edition {context['edition_number']}",
-        "lead_inspector": context["lead_inspector"],
-        "cover": {
-            "date": f"Published {_day(published_on)}" if published_on else "Not yet published",
-            "edition": f"Edition {context['edition_number']}",
-            "inspector": f"HM Inspector: {context['lead_inspector']}" if context["lead_inspector"] else "",
-            "change_note": f"Changes in this edition: {change_note}" if change_note else "",
-        },
-        "overall": [{"label": row.label, "grade": row.grade} for row in context["overall"]],
-        "judgments": [{"label": row.label, "grade": row.grade, "overall": row.overall} for row in context["judgments"]],
-        "lead_quote": html_blocks(context["lead_quote"].html),
-        "parts": [{"title": part.title, "question": part.question, "body": html_blocks(part.html)} for part in parts],
-        "findings": findings,
-        "labels": {**LABELS, "judgments_caption": LABELS["judgments_caption"].format(force=context["force_name"])},
-    }
+    return printable(
+        {
+            "lang": lang,
+            "region": region or None,
+            "title": context["title"],
+            "authors": list(context["authors"]),
+            "keywords": [programme.name, context["force_name"], "police inspection"],
+            "date": [published_on.year, published_on.month, published_on.day] if published_on else None,
+            "service_name": context["service_name"],
+            "programme": programme.name,
+            "force": context["force_name"],
+            "footer_edition": f"Edition {context['edition_number']}",
+            "lead_inspector": context["lead_inspector"],
+            "cover": {
+                "date": f"Published {_day(published_on)}" if published_on else "Not yet published",
+                "edition": f"Edition {context['edition_number']}",
+                "inspector": f"HM Inspector: {context['lead_inspector']}" if context["lead_inspector"] else "",
+                "change_note": f"Changes in this edition: {change_note}" if change_note else "",
+            },
+            "overall": [{"label": row.label, "grade": row.grade} for row in context["overall"]],
+            "judgments": [
+                {"label": row.label, "grade": row.grade, "overall": row.overall} for row in context["judgments"]
+            ],
+            "lead_quote": html_blocks(context["lead_quote"].html),
+            "parts": [
+                {"title": part.title, "question": part.question, "body": html_blocks(part.html)} for part in parts
+            ],
+            "findings": findings,
+            "labels": {**LABELS, "judgments_caption": LABELS["judgments_caption"].format(force=context["force_name"])},
+        }
+    )
 
 
 def _recommendation(rec: Any) -> dict[str, str]:

@@ -6,7 +6,7 @@ page includes, and which ``publishing.pdf_document`` turns into the data of the 
 (``publishing/typst/report.typ``), so the two never say different things. ``render_report_pdf``
 renders one revision of a report to PDF through ``publishing.typesetting``; ``check_pdf`` reads a PDF
 back and says whether it is what a publication needs (tagged, PDF/UA identified, titled, with a
-language).
+language, bookmarks, scoped table header cells and headings in order).
 
 Rendering never reaches the network: the template reads only its own folder and fonts, and report
 text reaches it as data, never as markup or code. What the PDF's structure tree holds (one Table per
@@ -274,6 +274,7 @@ class RenderedPdf:
     pages: int
     seconds: float  # wall time of render_report_pdf as a whole
     typeset_seconds: float  # time spent typesetting alone (the Typst process)
+    typeset_peak_mib: float = 0.0  # the Typst process's peak resident memory
 
 
 @dataclass(frozen=True)
@@ -332,6 +333,7 @@ def render_report_pdf(
         pages=result.pages,
         seconds=finished - started,
         typeset_seconds=finished - typeset_started,
+        typeset_peak_mib=result.peak_mib,
     )
 
 
@@ -359,7 +361,7 @@ class PdfCheck:
         return self.tagged and self.pdf_ua and bool(self.title) and bool(self.language) and not self.problems
 
 
-#: Structure elements a check walks at most (a report has a few thousand).
+#: Structure elements a check walks at most (a report has a few thousand): past it, a PDF fails.
 _MAX_ELEMENTS: Final = 200_000
 
 
@@ -373,8 +375,11 @@ def _structure_problems(pdf: pikepdf.Pdf) -> list[str]:
     stack: list[pikepdf.Object] = [root]
     seen: set[tuple[int, int]] = set()
     levels: list[int] = []
-    unscoped = 0
-    while stack and len(seen) < _MAX_ELEMENTS:
+    unscoped = visited = 0
+    while stack:
+        visited += 1
+        if visited > _MAX_ELEMENTS:
+            return [f"the structure tree has more than {_MAX_ELEMENTS:,} elements, or a cycle"]
         element = stack.pop()
         if not isinstance(element, pikepdf.Dictionary):
             continue

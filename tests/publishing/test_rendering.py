@@ -13,6 +13,7 @@ import datetime
 import io
 import itertools
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from django.db import transaction
 from accounts.roles import Role
 from inspections.models import Finding, Judgment, Pillar
 from publishing.demo.reports import content_for
+from publishing.pdf_document import html_blocks
 from publishing.rendering import (
     PdfCheckError,
     PdfRenderError,
@@ -33,6 +35,7 @@ from publishing.rendering import (
     render_report_pdf,
     report_document,
 )
+from publishing.typesetting import TypesetError, typeset
 from reports.models import Report, Revision
 from reports.services import report_start
 from tests.conftest import restore_reference_data
@@ -590,11 +593,56 @@ def test_no_text_anyone_wrote_is_ever_typst(written_report, inspector) -> None:
     assert "a script and a file" in text and uris == []  # the links the web page drops are dropped
 
 
+@pytest.mark.django_db
+def test_what_the_font_cannot_show_empty_headings_and_odd_tables_never_stop_a_render(written_report, inspector) -> None:
+    content = dict(written_report.latest_revision().content)
+    content["summary"] = (
+        "##\n\n## &nbsp;\n\nEmoji 😀, 中文 and ★ ŵŷ €\u00a0≥ 10\u00a0000.\n\n"
+        "<table><tr><td>no</td><td>header</td></tr></table>\n\n"
+        "| A | B |\n| --- | --- |\n\n- \n- item"
+    )
+    FindingFactory(inspection=written_report.inspection, text="A finding 🚓 with an emoji.")
+    revision = Revision.objects.create(report=written_report, number=99, author=inspector, content=content)
+
+    rendered = render_report_pdf(written_report, revision)
+
+    assert check_pdf(rendered.content).accessible
+    with pikepdf.open(io.BytesIO(rendered.content)) as document:
+        text = text_of(document)
+    assert "Emoji \u25a1, \u25a1\u25a1 and \u25a1 ŵŷ €" in text  # shown as a box, never a failed render
+    assert "A finding \u25a1 with an emoji." in text
+    assert html_blocks("<p>10&nbsp;000 and\n two</p>") == [{"par": ["10\u00a0000 and two"]}]  # no break there
+
+
+def test_a_hostile_structure_tree_is_a_problem_not_a_hang() -> None:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    kids = pdf.make_indirect(pikepdf.Array())
+    element = pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.P, K=kids)
+    kids.append(element)  # a direct element inside its own children: a cycle
+    pdf.Root.StructTreeRoot = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot, K=kids))
+    pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    check = check_pdf(buffer.getvalue())
+    assert not check.accessible
+    assert "or a cycle" in " ".join(check.problems)
+
+
 # --- Limits ----------------------------------------------------------------------------------------------
 
 
+def test_a_typesetting_past_its_time_limit_is_stopped() -> None:
+    """A document that takes seconds to typeset (thousands of paragraphs), given half a second."""
+    data = report_pdf_data_for_test(paragraphs=6000)
+    started = time.monotonic()
+    with pytest.raises(TypesetError, match=r"longer than 0.5 s"):
+        typeset(data, seconds=0.5, max_pages=10_000)
+    assert time.monotonic() - started < 3  # stopped, not waited for
+
+
 @pytest.mark.django_db
-def test_a_render_past_its_time_limit_is_stopped_and_fails(written_report, settings) -> None:
+def test_a_render_past_its_time_limit_fails(written_report, settings) -> None:
     settings.PDF_RENDER_SECONDS = 0.01
     with pytest.raises(PdfRenderError, match=r"longer than 0.01 s"):
         render_report_pdf(written_report, written_report.latest_revision())
@@ -618,3 +666,30 @@ def test_report_the_time_a_long_report_takes(long_pdf, capsys) -> None:
             f"{rendered.typeset_seconds:.2f} s; {len(rendered.content) / 2**20:.2f} MiB"
         )
     assert 0 < rendered.typeset_seconds <= rendered.seconds
+
+
+def report_pdf_data_for_test(*, paragraphs: int) -> dict[str, object]:
+    """The data of a PDF (as ``publishing.pdf_document.report_pdf_data`` makes it) with one long part."""
+    from publishing.pdf_document import LABELS
+
+    text = "Inspectors reviewed a sample of case files and spoke to officers and staff. " * 8
+    return {
+        "lang": "en",
+        "region": "GB",
+        "title": "A long report",
+        "authors": ["Police Inspectorate"],
+        "keywords": [],
+        "date": None,
+        "service_name": "Police Inspectorate",
+        "programme": "A programme",
+        "force": "A force",
+        "footer_edition": "Edition 1",
+        "lead_inspector": "",
+        "cover": {"date": "Not yet published", "edition": "Edition 1", "inspector": "", "change_note": ""},
+        "overall": [],
+        "judgments": [{"label": "1. A question", "grade": "Good", "overall": False}],
+        "lead_quote": [],
+        "parts": [{"title": "Summary", "question": "", "body": [{"par": [text]}] * paragraphs}],
+        "findings": None,
+        "labels": {**LABELS, "judgments_caption": "Judgments on a force"},
+    }
