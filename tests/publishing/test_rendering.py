@@ -639,6 +639,30 @@ def test_a_typesetting_past_its_time_limit_is_stopped() -> None:
     with pytest.raises(TypesetError, match=r"longer than 0.5 s"):
         typeset(data, seconds=0.5, max_pages=10_000)
     assert time.monotonic() - started < 3  # stopped, not waited for
+    # The next render starts a fresh typesetting process.
+    assert typeset(report_pdf_data_for_test(paragraphs=3), seconds=30, max_pages=10).pages >= 2
+
+
+def test_a_typesetting_process_serves_a_bounded_number_of_renders_and_one_that_died_is_replaced(monkeypatch) -> None:
+    from publishing import typesetting
+
+    monkeypatch.setattr(typesetting, "RENDERS_PER_PROCESS", 2)
+    if typesetting._current is not None:  # one that earlier tests used
+        typesetting._current.stop()
+        typesetting._current = None
+    data = report_pdf_data_for_test(paragraphs=3)
+    typeset(data, seconds=30, max_pages=10)
+    first = typesetting._current
+    assert first is not None
+    typeset(data, seconds=30, max_pages=10)
+    assert typesetting._current is first  # fonts loaded once
+    typeset(data, seconds=30, max_pages=10)
+    assert typesetting._current is not first and first.popen.poll() is not None  # a fresh one; the old ended
+    typesetting._current.popen.kill()  # as the kernel would, out of memory
+    typesetting._current.popen.wait()
+    with pytest.raises(TypesetError, match="the typesetting process ended"):
+        typeset(data, seconds=30, max_pages=10)
+    assert typeset(data, seconds=30, max_pages=10).pages >= 2
 
 
 @pytest.mark.django_db
