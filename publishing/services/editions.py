@@ -90,6 +90,19 @@ def edition_go_live(edition: Edition) -> datetime.datetime:
     return timezone.now()
 
 
+def edition_pdf(edition: Edition) -> rendering.RenderedPdf:
+    """The edition's PDF, rendered from its revision and its copy of the record, dated by the day it
+    went or goes live. Reads only; ``edition_render`` checks and stores it."""
+    return rendering.render_report_pdf(
+        edition.report,
+        edition.revision,
+        edition=edition.number,
+        published_on=timezone.localdate(edition_go_live(edition)),
+        change_note=edition.change_note,
+        record=edition,
+    )
+
+
 def edition_render(*, edition_id: int) -> Edition | None:
     """Render the edition's PDF, check it, and store it under an unguessable name. Idempotent.
 
@@ -108,14 +121,7 @@ def edition_render(*, edition_id: int) -> Edition | None:
         edition.save(update_fields=["render_status", "render_started_at", "render_attempts"])
     report = edition.report
     try:
-        rendered = rendering.render_report_pdf(
-            report,
-            edition.revision,
-            edition=edition.number,
-            published_on=timezone.localdate(edition_go_live(edition)),
-            change_note=edition.change_note,
-            record=edition,
-        )
+        rendered = edition_pdf(edition)
         check = rendering.check_pdf(rendered.content)
         if not check.accessible or check.pages != rendered.pages:
             raise ValueError(f"the PDF failed its checks: {'; '.join(check.problems) or 'no title or language'}")

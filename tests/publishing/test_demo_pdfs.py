@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 from publishing import rendering
 from publishing.models import Edition
-from publishing.services import edition_go_live
+from publishing.services import edition_pdf
 from tests.publishing.helpers import pdfua_findings
 
 pytestmark = pytest.mark.django_db
@@ -21,14 +20,7 @@ def test_every_demo_pdf_passes_the_outside_checker(demo_data, tmp_path: Path) ->
     assert len(editions) > 40
     found: dict[str, list[str]] = {}
     for edition in editions:
-        rendered = rendering.render_report_pdf(
-            edition.report,
-            edition.revision,
-            edition=edition.number,
-            published_on=timezone.localdate(edition_go_live(edition)),
-            change_note=edition.change_note,
-            record=edition,
-        )
+        rendered = edition_pdf(edition)
         check = rendering.check_pdf(rendered.content)
         problems = list(check.problems) + pdfua_findings(rendered.content, tmp_path)
         if not check.accessible or problems:

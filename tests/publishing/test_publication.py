@@ -244,13 +244,24 @@ def test_a_render_that_raises_is_shown_failed_and_a_retry_works(
 
     monkeypatch.setattr(rendering, "render_report_pdf", broken)
     report = publication.report_schedule(report=approved, actor=editor, go_live_at=soon())
-    edition = report.editions.get()
-    with pytest.raises(RuntimeError):
+    fails_then_a_retry_works(
+        report.editions.get(),
+        editor,
+        error=RuntimeError,
+        message="the font went missing",
+        mend=lambda: monkeypatch.setattr(rendering, "render_report_pdf", real),
+    )
+
+
+def fails_then_a_retry_works(edition, editor, *, error: type[Exception], message: str, mend) -> None:  # type: ignore[no-untyped-def]
+    """Rendering ``edition`` fails with ``message`` shown to editors; once ``mend`` has mended the
+    cause, an editor's retry renders it."""
+    with pytest.raises(error):
         publication.edition_render(edition_id=edition.pk)
     edition.refresh_from_db()
     assert edition.render_status == Edition.RenderStatus.FAILED
-    assert "the font went missing" in edition.render_error
-    monkeypatch.setattr(rendering, "render_report_pdf", real)
+    assert message in edition.render_error
+    mend()
     publication.edition_retry_render(edition=edition, actor=editor)
     render_all()
     edition.refresh_from_db()
@@ -266,17 +277,13 @@ def test_a_render_past_a_limit_is_a_failure_editors_see_and_retry(
 ) -> None:
     setattr(settings, limit, value)
     report = publication.report_schedule(report=approved, actor=editor, go_live_at=soon())
-    edition = report.editions.get()
-    with pytest.raises(PdfRenderError):
-        publication.edition_render(edition_id=edition.pk)
-    edition.refresh_from_db()
-    assert edition.render_status == Edition.RenderStatus.FAILED
-    assert message in edition.render_error
-    setattr(settings, limit, 400 if limit == "PDF_MAX_PAGES" else 60)
-    publication.edition_retry_render(edition=edition, actor=editor)
-    render_all()
-    edition.refresh_from_db()
-    assert edition.render_status == Edition.RenderStatus.READY
+    fails_then_a_retry_works(
+        report.editions.get(),
+        editor,
+        error=PdfRenderError,
+        message=message,
+        mend=lambda: setattr(settings, limit, 400 if limit == "PDF_MAX_PAGES" else 60),
+    )
 
 
 def test_rendering_twice_keeps_one_file(approved, editor) -> None:
