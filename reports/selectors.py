@@ -152,9 +152,7 @@ def submission_problems(report: Report) -> list[Check]:
     content = latest.content if latest else {}
     for part in report_parts(report):
         if not str(content.get(part.key, "")).strip():
-            problems.append(
-                Check("text", f"Write the {part.title.lower() if not part.question_id else 'section ' + part.title}")
-            )
+            problems.append(Check("text", f"Write {_the(part)}"))
     if report.judgments_signed_off_at is None:
         problems.append(Check("sign_off", "The lead inspector has not signed off the judgments yet", blocking=False))
     elif not report.sign_off_is_current:
@@ -166,6 +164,14 @@ def submission_problems(report: Report) -> list[Check]:
             )
         )
     return problems
+
+
+def _the(part: Part) -> str:
+    """A part as the object of a sentence: "the summary", "the lead inspector's quote", "the section 1. Fairness"."""
+    if part.question_id:
+        return f"the section {part.title}"
+    title = part.title.lower()
+    return title if title.startswith("the ") else f"the {title}"
 
 
 def approval_problems(report: Report) -> list[Check]:

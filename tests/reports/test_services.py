@@ -93,6 +93,8 @@ def test_text_is_cleaned_and_limited(report, inspector) -> None:
 def test_submission_lists_what_is_missing(report, inspector) -> None:
     messages = [check.message for check in submission_problems(report) if check.blocking]
     assert "Write the summary" in messages
+    assert "Write the lead inspector's quote" in messages  # not "the the"
+    assert "Write the section 1. Fairness" in messages
     with pytest.raises(ValidationError) as error:
         services.report_submit_for_review(report=report, actor=inspector)
     assert "Write the summary" in error.value.messages
