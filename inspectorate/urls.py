@@ -34,5 +34,6 @@ urlpatterns = [
     path("fact-check/<str:token>/", fact_check_page, name="fact_check"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", pages.robots_txt, name="robots_txt"),
+    path("favicon.ico", pages.favicon, name="favicon"),
     path("", pages.home, name="home"),
 ]

@@ -343,3 +343,9 @@ def test_a_grade_changed_for_a_correction_stays_private_until_the_correction_goe
     assert "Inadequate" in client.get("/data/judgments.csv").content.decode()
     table = client.get("/programmes/test-2016-legitimacy-2016/").context["table"]
     assert {count.grade.slug: count.counts for count in table.counts}["inadequate"] == [1, 1, 1]
+
+
+def test_favicon_ico_leads_to_the_icon(client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"].endswith("favicon.svg")
