@@ -38,6 +38,8 @@ DEMO_USERS = {
     "inspector@example.org": ("Sam Inspector", Role.INSPECTOR),
     "lead@example.org": ("Jo Lead", Role.LEAD_INSPECTOR),
     "editor@example.org": ("Alex Editor", Role.EDITOR),
+    # A second editor, so that the two-person rule on corrections can be walked on the demo.
+    "editor2@example.org": ("Kit Editor", Role.EDITOR),
     "admin@example.org": ("Ada Administrator", Role.ADMINISTRATOR),
 }
 

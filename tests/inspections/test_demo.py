@@ -13,6 +13,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from accounts.models import User
+from accounts.permissions import is_editor
 from inspections.models import Finding, FindingOutcome, Force, Inspection, Judgment
 from inspections.selectors import earlier_findings_without_outcome
 from reports.models import Report, ReportState, ReviewMark
@@ -60,10 +61,17 @@ def test_seed_demo_twice_changes_nothing(seeded: str) -> None:
 
 
 def test_seed_demo_prints_the_logins(seeded: str, settings) -> None:
-    for email in ("inspector@example.org", "lead@example.org", "editor@example.org", "admin@example.org"):
+    for email in (
+        "inspector@example.org",
+        "lead@example.org",
+        "editor@example.org",
+        "editor2@example.org",
+        "admin@example.org",
+    ):
         assert email in seeded
     assert settings.DEMO_PASSWORD in seeded
     assert User.objects.get(email="editor@example.org").check_password(settings.DEMO_PASSWORD)
+    assert is_editor(User.objects.get(email="editor2@example.org"))
 
 
 def test_2015_and_2016_are_complete_for_every_force(seeded: str) -> None:
