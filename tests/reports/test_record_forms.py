@@ -182,6 +182,18 @@ def test_every_earlier_finding_is_saved_in_one_submission(client, inspector, rep
     assert report.inspection.finding_outcomes.get(finding=first).note == "Records audited in 2016."
 
 
+def test_only_an_addressed_finding_is_tagged_green(client, inspector, report, earlier) -> None:
+    first, second = earlier
+    client.force_login(inspector)
+    client.post(
+        earlier_url(report),
+        {f"finding-{first.pk}-outcome": "addressed", f"finding-{second.pk}-outcome": "open"},
+    )
+    page = client.get(earlier_url(report)).content.decode()
+    assert '<strong class="govuk-tag govuk-tag--green">Addressed</strong>' in page
+    assert '<strong class="govuk-tag govuk-tag--yellow">Still open</strong>' in page
+
+
 def test_an_invalid_outcome_keeps_every_value_and_saves_nothing(client, inspector, report, earlier) -> None:
     first, second = earlier
     client.force_login(inspector)
