@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from accounts.decorators import actor, workspace_view
 from inspections.models import Programme
 from publishing import services as publication
 from publishing.forms import ChangeNoteForm, GoLiveForm, PccResponseForm, PressReleaseForm, WithdrawForm
@@ -24,12 +25,10 @@ from reports.errors import WorkflowError
 from reports.forms import ApproveForm
 from reports.models import Report, ReportState
 from reports.views.common import (
-    actor,
     get_report,
     refusal_messages,
     transition_response,
     validation_messages,
-    workspace_view,
 )
 
 # Where the error summary takes the reader when a service refuses an action: the first field of the

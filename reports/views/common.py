@@ -4,46 +4,23 @@ messages from a refusal, the report page's context and the answer to a workflow 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from http import HTTPStatus
 from typing import Any, TypeVar
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from accounts import permissions
-from accounts.models import User
+from accounts.decorators import actor
 from reports import selectors
 from reports.errors import WorkflowError
 from reports.models import Report, ReportState
 
-View = Callable[..., HttpResponseBase]
 ItemFormT = TypeVar("ItemFormT", bound=Form)
-
-
-def workspace_view(view: View) -> View:
-    """Signed in, and a member of staff with a workspace role; otherwise the login page or 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not permissions.can_view_workspace(request.user):
-            raise PermissionDenied("The workspace is for inspectors, lead inspectors and editors")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def actor(request: HttpRequest) -> User:
-    """The signed-in person acting (``workspace_view`` has made sure there is one)."""
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def get_report(pk: int) -> Report:

@@ -9,13 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from accounts.decorators import actor, workspace_view
 from inspections.models import Inspection
 from reports import selectors, services
 from reports.models import Report, ReportState
 from reports.views.common import (
-    actor,
     report_url,
-    workspace_view,
 )
 
 # --- Dashboard --------------------------------------------------------------------------------

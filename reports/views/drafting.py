@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from accounts.decorators import actor, workspace_view
 from reports import markup, selectors, services
 from reports.diff import diff_html
 from reports.errors import WorkflowError
@@ -21,13 +22,11 @@ from reports.forms import (
 )
 from reports.models import Report
 from reports.views.common import (
-    actor,
     get_report,
     refusal_messages,
     report_context,
     report_url,
     validation_messages,
-    workspace_view,
 )
 
 

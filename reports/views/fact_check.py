@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
 from accounts import permissions
+from accounts.decorators import actor, workspace_view
 from reports import fact_checks as fact_check_services
 from reports import markup, selectors
 from reports.errors import WorkflowError
@@ -24,11 +25,9 @@ from reports.forms import (
 )
 from reports.models import FactCheck, FactCheckPoint
 from reports.views.common import (
-    actor,
     get_report,
     report_url,
     validation_messages,
-    workspace_view,
 )
 
 # --- Factual accuracy check ---------------------------------------------------------------------

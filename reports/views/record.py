@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.decorators import actor, workspace_view
 from inspections.models import Grade
 from inspections.selectors import earlier_open_findings
 from reports.errors import WorkflowError
@@ -38,12 +39,10 @@ from reports.record import (
 )
 from reports.views.common import (
     ItemFormT,
-    actor,
     get_report,
     refusal_messages,
     report_url,
     validation_messages,
-    workspace_view,
 )
 
 # --- Judgments, findings and earlier findings --------------------------------------------------

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from accounts.decorators import actor, workspace_view
 from reports import selectors, services
 from reports.errors import WorkflowError
 from reports.forms import (
@@ -23,14 +24,12 @@ from reports.forms import (
 )
 from reports.models import Report, ReviewComment, ReviewMark
 from reports.views.common import (
-    actor,
     get_report,
     refusal_messages,
     report_context,
     report_url,
     transition_response,
     validation_messages,
-    workspace_view,
 )
 from reports.views.drafting import compare_parts
 

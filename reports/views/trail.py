@@ -22,11 +22,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts import permissions
+from accounts.decorators import workspace_view
 from inspections.models import Inspection
 from reports import audit
 from reports.forms import TrailFilterForm
 from reports.models import Report, ReportEvent
-from reports.views.common import get_report, workspace_view
+from reports.views.common import get_report
 
 #: Events on one page of a trail (the CSV has them all).
 PAGE_SIZE = 50
