@@ -141,3 +141,10 @@ def can_view_trail(user: AnyUser, inspection: Inspection) -> bool:
 def can_view_all_trails(user: AnyUser) -> bool:
     """The trail across every inspection: administrators only."""
     return is_administrator(user)
+
+
+def can_change_deadlines(user: AnyUser, inspection: Inspection) -> bool:
+    """An inspection's own dates: its lead inspector, editors and administrators."""
+    if not can_view_workspace(user):
+        return False
+    return is_administrator(user) or is_editor(user) or inspection.lead_inspector_id == user.pk

@@ -123,6 +123,12 @@ class Programme(models.Model):
     )
     pillars = models.ManyToManyField(Pillar, related_name="programmes")
     description = models.TextField(blank=True)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="edited_programmes",
+        help_text="The editors who look after this programme's reports. When none is named, every editor hears of them.",
+    )
 
     class Meta:
         ordering = ("-year", "name")
@@ -507,3 +513,7 @@ class FindingOutcome(models.Model):
             raise ValidationError({"finding": "Select a finding about the same force"})
         if earlier.programme.year >= self.inspection.programme.year:
             raise ValidationError({"finding": "Select a finding from an earlier inspection"})
+
+
+# The timetable's models live in a module of their own; importing them here registers them with the app.
+from inspections.timetable import InspectionDeadline, Milestone, ProgrammeDeadline  # noqa: E402, F401

@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("workspace/", include("reports.urls")),
     path("workspace/", include("publishing.urls")),
+    path("workspace/", include("notifications.urls")),
     path("reports/", include("public.urls")),
     path("forces/", include((public_forces_urls.force_patterns, "public_forces"))),
     path("programmes/", include((public_forces_urls.programme_patterns, "public_programmes"))),

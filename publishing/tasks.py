@@ -8,6 +8,7 @@ from typing import Any
 from celery import shared_task
 
 from publishing import services as publication
+from publishing.services import reminders
 
 
 @shared_task(
@@ -27,3 +28,8 @@ def edition_render_task(self: Any, edition_id: int) -> str:
 @shared_task(name=publication.SWEEP_TASK, acks_late=True, ignore_result=True)
 def publication_sweep_task() -> dict[str, int]:
     return publication.publication_sweep()
+
+
+@shared_task(name="publishing.tasks.reminders_send_task", acks_late=True, ignore_result=True)
+def reminders_send_task() -> dict[str, int]:
+    return reminders.reminders_send()

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import permissions
+from inspections.working_days import add_working_days as working_day_after
+from reports import notices
 from reports.audit import report_event
 from reports.errors import WorkflowError
 from reports.models import (
@@ -34,13 +36,10 @@ FACT_CHECK_WORKING_DAYS = 10
 
 
 def add_working_days(start: datetime.datetime, days: int) -> datetime.datetime:
-    """``days`` working days (Monday to Friday) after ``start``. Bank holidays are not counted out."""
-    current = start
-    while days > 0:
-        current += datetime.timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
+    """``days`` working days after ``start``, at the same time of day: weekends and the bank holidays
+    of England and Wales are not counted (``inspections.working_days``)."""
+    end = working_day_after(start.date(), days)
+    return start + datetime.timedelta(days=(end - start.date()).days)
 
 
 def hash_token(token: str) -> str:
@@ -131,6 +130,7 @@ def fact_check_point_raise(*, fact_check: FactCheck, part: str, text: str) -> Fa
             revision=fact_check.revision,
             reason=text[:500],
         )
+        notices.fact_check_point_raised(point)
     return point
 
 

@@ -103,6 +103,9 @@ class Report(models.Model):
     search_text = models.TextField(
         blank=True, editable=False, help_text="The live edition's text, for search (see reports.search)."
     )
+    draft_text = models.TextField(
+        blank=True, editable=False, help_text="The latest revision's text, for the workspace's search."
+    )
 
     class Meta:
         ordering = ("-inspection__programme__year", "inspection__force__name")
@@ -295,6 +298,25 @@ class ReviewComment(models.Model):
     @property
     def is_resolved(self) -> bool:
         return self.resolved_at is not None
+
+
+class PartAssignment(models.Model):
+    """The team member the lead asks to write one part. Anyone on the team may still edit it."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="part_assignments")
+    part = models.CharField(max_length=30)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="part_assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("report", "part")
+        constraints = [
+            models.UniqueConstraint(fields=("report", "part"), name="part_assignment_one_per_part"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part} of {self.report}: {self.assignee}"
 
 
 class ReviewMark(models.Model):

@@ -44,6 +44,7 @@ from inspections.models import (
     RecommendationUpdate,
 )
 from inspectorate.site_version import site_changed_on_commit
+from reports import notices
 from reports.audit import event_record, field_changes
 from reports.errors import WorkflowError
 from reports.models import Report
@@ -161,10 +162,11 @@ def _record_changed(
             reason=reason,
         )
         return
+    was_signed_off = report.sign_off_is_current
     report.record_version += 1
     Report.objects.filter(pk=report.pk).update(record_version=report.record_version)
     revision = report.latest_revision()
-    event_record(
+    event = event_record(
         inspection=lock.inspection,
         report=report,
         actor=actor,
@@ -175,6 +177,8 @@ def _record_changed(
         record_change=True,
         reason=reason,
     )
+    if was_signed_off:
+        notices.sign_off_needed(report, key=f"sign-off-stale:{event.pk}", stale=True, actor=actor)
     report_approval_lapse(report=report, actor=actor, revision=revision)
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from accounts import permissions
+from accounts.models import User
 from inspections.models import Finding, Inspection, Judgment
 from inspections.selectors import earlier_findings_without_outcome
 from reports.models import (
@@ -20,9 +20,6 @@ from reports.models import (
     ReviewComment,
     Revision,
 )
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -50,6 +47,19 @@ def report_parts(report: Report) -> list[Part]:
         for section in report.sections.select_related("question").order_by("question__number")
     ]
     return parts
+
+
+def part_title(report: Report, key: str) -> str:
+    """What people call the part ``key`` ("Summary", "3. Tackling crime"); never the internal key."""
+    return next((part.title for part in report_parts(report) if part.key == key), "A part no longer in the report")
+
+
+def part_author(report: Report, key: str) -> User | None:
+    """Whoever last changed part ``key`` in a revision."""
+    for author_id, changed in report.revisions.order_by("-number").values_list("author_id", "changed_parts")[:500]:
+        if key in (changed or []):
+            return User.objects.filter(pk=author_id).first()
+    return None
 
 
 def report_part_keys(report: Report) -> set[str]:

@@ -19,6 +19,7 @@ from django_fsm import can_proceed
 
 from accounts import permissions
 from inspections.models import Inspection
+from reports import notices
 from reports.audit import report_event
 from reports.errors import WorkflowError
 from reports.markup import normalise_source
@@ -99,7 +100,7 @@ def _new_revision(
     """
     number = report.version + 1
     moved = Report.objects.filter(pk=report.pk, version=report.version).update(
-        version=number, updated_at=timezone.now()
+        version=number, updated_at=timezone.now(), draft_text="\n\n".join(content.values())
     )
     if not moved:
         raise WorkflowError("The report changed while saving: try again")
@@ -202,7 +203,8 @@ def report_submit_for_review(*, report: Report, actor: User) -> Report:
         from_state = report.state
         report.submit_for_review()
         report.save(update_fields=["state", "updated_at"])
-        report_event(report, actor, "Submitted for review", from_state, revision=report.latest_revision())
+        event = report_event(report, actor, "Submitted for review", from_state, revision=report.latest_revision())
+        notices.submitted(report, event, actor)
     return report
 
 
@@ -221,7 +223,8 @@ def report_request_changes(*, report: Report, actor: User, reason: str) -> Repor
         report.request_changes()
         report.save(update_fields=["state", "updated_at"])
         revision = report.latest_revision()
-        report_event(report, actor, "Changes requested", from_state, revision=revision, reason=reason)
+        event = report_event(report, actor, "Changes requested", from_state, revision=revision, reason=reason)
+        notices.changes_requested(report, event, actor, reason)
         if revision is not None:
             review_mark(report=report, reviewer=actor, revision=revision)
     return report
@@ -278,9 +281,11 @@ def comment_add(
         reply_to = reply_to.reply_to or reply_to  # threads are one level deep
         part = reply_to.part
     with transaction.atomic():
-        return ReviewComment.objects.create(
+        comment = ReviewComment.objects.create(
             report=report, part=part, author=actor, body=body, reply_to=reply_to, revision=report.latest_revision()
         )
+        notices.commented(comment, actor)
+    return comment
 
 
 def comment_set_resolved(*, comment: ReviewComment, actor: User, resolved: bool) -> ReviewComment:

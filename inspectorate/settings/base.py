@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 # Lets annotations such as ModelAdmin[Force] run as well as type-check.
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "inspections",
+    "notifications",
     "reports",
     "publishing",
     "public",
@@ -95,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "inspectorate.context_processors.service",
+                "inspectorate.context_processors.notifications",
             ],
         },
     },
@@ -219,6 +222,37 @@ PUBLIC_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_MAX_AGE", "60"))
 PDF_RENDER_SECONDS = float(os.environ.get("PDF_RENDER_SECONDS", "60"))
 PDF_MAX_PAGES = int(os.environ.get("PDF_MAX_PAGES", "400"))
 
+# --- Email ---------------------------------------------------------------------------------
+# GOV.UK Notify when NOTIFY_API_KEY is set; SMTP when EMAIL_HOST is; otherwise files under var/mail,
+# which `make run` lists at /workspace/mail/ (DEBUG only). Notifications and password resets go
+# through whichever is chosen, sent by Celery tasks.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "inspectorate@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
+NOTIFY_REPLY_TO_ID = os.environ.get("NOTIFY_REPLY_TO_ID", "")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+EMAIL_FILE_PATH = str(Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail")))
+if NOTIFY_API_KEY:
+    if not NOTIFY_TEMPLATE_ID:
+        raise ImproperlyConfigured("Set NOTIFY_TEMPLATE_ID with NOTIFY_API_KEY (see README, Email).")
+    EMAIL_BACKEND = "notifications.backends.NotifyEmailBackend"
+elif EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+#: How long a password reset link works, in seconds.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_SECONDS", str(60 * 60)))
+#: The hour (local time) of the daily digest of notifications.
+NOTIFICATION_DIGEST_HOUR = int(os.environ.get("NOTIFICATION_DIGEST_HOUR", "7"))
+
 # --- Celery ---------------------------------------------------------------------------------
 # Redis when REDIS_URL (or CELERY_BROKER_URL) is set; otherwise kombu's filesystem transport,
 # which needs no server, so that `make run` still runs a real worker and scheduler.
@@ -258,6 +292,23 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "publishing.tasks.publication_sweep_task",
         "schedule": float(os.environ.get("PUBLICATION_SWEEP_SECONDS", "15")),
         "options": {"expires": 60},
+    },
+    # Emails every notification not yet sent (the prompt task sent at each change may have been lost).
+    "notifications-email": {
+        "task": "notifications.tasks.notifications_email_due_task",
+        "schedule": float(os.environ.get("NOTIFICATION_SWEEP_SECONDS", "60")),
+        "options": {"expires": 120},
+    },
+    "notifications-digest": {
+        "task": "notifications.tasks.digests_send_task",
+        "schedule": crontab(minute=0, hour=NOTIFICATION_DIGEST_HOUR),
+        "options": {"expires": 3600},
+    },
+    # Reminders that come of time passing: deadlines, expiring links, sign-offs, responses, go-lives.
+    "reminders": {
+        "task": "publishing.tasks.reminders_send_task",
+        "schedule": float(os.environ.get("REMINDER_SWEEP_SECONDS", "900")),
+        "options": {"expires": 900},
     },
 }
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django_fsm import can_proceed
 
 from accounts import permissions
+from reports import notices
 from reports.audit import report_event
 from reports.errors import WorkflowError
 from reports.models import Report
@@ -44,7 +45,8 @@ def report_approve(*, report: Report, actor: User, revision_number: int) -> Repo
         report.approve()
         report.approved_revision = revision
         report.save(update_fields=["state", "approved_revision", "updated_at"])
-        report_event(report, actor, "Approved", from_state, revision=revision)
+        event = report_event(report, actor, "Approved", from_state, revision=revision)
+        notices.approved(report, event, actor)
         review_mark(report=report, reviewer=actor, revision=revision)
         # Freeze the edition and render its PDF now, in the background, so that it is ready and checked
         # long before any go-live moment.

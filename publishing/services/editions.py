@@ -17,8 +17,11 @@ from django.utils import timezone
 from accounts import permissions
 from inspections.models import Finding, Judgment
 from inspectorate.celery import enqueue_on_commit
+from notifications import recipients
+from notifications.kinds import Kind
 from publishing import rendering
 from publishing.models import Edition, EditionFinding, EditionJudgment
+from reports import notices
 from reports.audit import report_event
 from reports.errors import WorkflowError
 from reports.models import Report, ReportState
@@ -147,8 +150,24 @@ def edition_render(*, edition_id: int) -> Edition | None:
         Edition.objects.filter(pk=edition_id).exclude(render_status=Edition.RenderStatus.READY).update(
             render_status=Edition.RenderStatus.FAILED, render_error=f"{type(error).__name__}: {error}"[:2000]
         )
+        if edition.render_attempts >= MAX_RENDER_ATTEMPTS:
+            render_failed_notice(edition, error)
         raise
     return edition
+
+
+def render_failed_notice(edition: Edition, error: Exception) -> None:
+    """Tell every editor, urgently, that an edition's PDF failed its last automatic attempt."""
+    report = edition.report
+    notices.tell(
+        report,
+        Kind.PDF_FAILED,
+        to=recipients.editors(),
+        subject=f"The PDF of {report.title} failed to render",
+        body=f"{type(error).__name__}: {error}"[:500] + "\nRetry it from the report's publication page.",
+        key=f"pdf-failed:{edition.pk}:{edition.render_started_at.isoformat() if edition.render_started_at else ''}",
+        link=notices.report_path(report, "publishing:publication"),
+    )
 
 
 def edition_retry_render(*, edition: Edition, actor: User) -> Edition:

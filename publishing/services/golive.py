@@ -4,6 +4,7 @@ none, once every PDF is ready; corrections go live once theirs is."""
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -15,8 +16,10 @@ from django_fsm import can_proceed
 from inspections.models import Programme
 from inspectorate.celery import enqueue_on_commit
 from inspectorate.site_version import site_changed_on_commit
+from notifications import recipients
+from notifications.kinds import Kind
 from publishing.models import Edition
-from reports import search
+from reports import notices, search
 from reports.audit import report_event
 from reports.errors import WorkflowError
 from reports.models import Report, ReportState
@@ -34,6 +37,8 @@ from publishing.services.editions import (
 )
 from publishing.services.press import press_release_draft
 
+logger = logging.getLogger(__name__)
+
 
 def report_schedule(*, report: Report, actor: User, go_live_at: datetime.datetime, prompt: bool = True) -> Report:
     """Schedule the approved report to go live at ``go_live_at`` (in the future). Its PDF starts
@@ -47,13 +52,14 @@ def report_schedule(*, report: Report, actor: User, go_live_at: datetime.datetim
             report.go_live_at = go_live_at
             report.publication_requested_by = actor
             report.save(update_fields=["go_live_at", "publication_requested_by"])
-            report_event(
+            event = report_event(
                 report,
                 actor,
                 "Go-live moved",
                 revision=report.approved_revision,
                 reason=f"{timezone.localtime(go_live_at):%d %B %Y %H:%M}",
             )
+            notices.scheduled(report, event, actor, go_live_at)
             site_changed_on_commit()  # the home page's "Coming up" dates
             if prompt:
                 enqueue_sweep_at(go_live_at)
@@ -70,7 +76,7 @@ def report_schedule(*, report: Report, actor: User, go_live_at: datetime.datetim
         report.publication_requested_by = actor
         report.publish_problem = ""
         report.save(update_fields=["state", "go_live_at", "publication_requested_by", "publish_problem"])
-        report_event(
+        event = report_event(
             report,
             actor,
             "Scheduled",
@@ -79,6 +85,7 @@ def report_schedule(*, report: Report, actor: User, go_live_at: datetime.datetim
             edition_number=edition.number,
             reason=f"Go-live {timezone.localtime(go_live_at):%d %B %Y %H:%M}",
         )
+        notices.scheduled(report, event, actor, go_live_at)
         site_changed_on_commit()
         if prompt:
             enqueue_sweep_at(go_live_at)
@@ -180,6 +187,7 @@ def _publish_group(go_live_at: datetime.datetime, report_ids: list[int]) -> list
                 if edition is not None and edition.render_status != Edition.RenderStatus.FAILED:
                     enqueue_render(edition)
             return []
+        events = []
         for report in locked:
             from_state = report.state
             report.publish()
@@ -192,7 +200,7 @@ def _publish_group(go_live_at: datetime.datetime, report_ids: list[int]) -> list
             search.index_report(report, edition.revision)
             report.inspection.status = report.inspection.Status.PUBLISHED
             report.inspection.save(update_fields=["status"])
-            report_event(
+            event = report_event(
                 report,
                 report.publication_requested_by or edition.created_by,
                 "Published",
@@ -200,8 +208,17 @@ def _publish_group(go_live_at: datetime.datetime, report_ids: list[int]) -> list
                 revision=edition.revision,
                 edition_number=edition.number,
             )
+            events.append((report, event))
         site_changed_on_commit()
-        return locked
+    # Told after the moment's transaction, so that the go-live holds its locks no longer than it must.
+    # A failure here costs the notice, never the publication.
+    for report, event in events:
+        try:
+            with transaction.atomic():
+                notices.published(report, event)
+        except Exception:
+            logger.exception("Could not tell the team of %s that it is published", report)
+    return locked
 
 
 def _publish_corrections() -> int:
@@ -247,6 +264,34 @@ def _publish_corrections() -> int:
     return published
 
 
+#: A scheduled report still not public this long after its moment is running late: editors are told.
+LATE_AFTER = datetime.timedelta(minutes=2)
+
+
+def go_lives_running_late(*, now: datetime.datetime) -> int:
+    """Tell every editor, urgently, of each report still waiting this long after its go-live moment
+    (a PDF not ready, a sweep that could not run). Once per report and moment."""
+    late = Report.objects.filter(state=ReportState.SCHEDULED, go_live_at__lte=now - LATE_AFTER).select_related(
+        "inspection__programme", "inspection__force"
+    )
+    told = 0
+    for report in late:
+        assert report.go_live_at is not None
+        with transaction.atomic():
+            told += bool(
+                notices.tell(
+                    report,
+                    Kind.GO_LIVE_LATE,
+                    to=recipients.editors(),
+                    subject=f"{report.title} is late going live: it was due at {timezone.localtime(report.go_live_at):%H:%M}",
+                    body=report.publish_problem or "It is scheduled, but not yet public.",
+                    key=f"late:{report.pk}:{report.go_live_at.isoformat()}",
+                    link=notices.report_path(report, "publishing:publication"),
+                )
+            )
+    return told
+
+
 def publication_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Find work the broker may have lost, and publish what is due. Safe to run at any time, often."""
     now = now or timezone.now()
@@ -262,6 +307,7 @@ def publication_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]
             groups[go_live_at].append(pk)
     published = sum(len(_publish_group(moment, ids)) for moment, ids in sorted(groups.items()))
     corrections = _publish_corrections()
+    go_lives_running_late(now=now)
     return {
         "renders_requeued": requeued,
         "published": published,

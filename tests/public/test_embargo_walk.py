@@ -33,7 +33,13 @@ pytestmark = pytest.mark.django_db
 PUBLIC_NAMESPACES = ("public", "public_forces", "public_programmes", "data", "api")
 PUBLIC_NAMES = ("home", "robots_txt", "sitemap", "api_not_found")
 #: Namespaces for staff, or for a liaison with a token: not the public site.
-STAFF_NAMESPACES = ("admin", "reports", "publishing", "accounts")  # the workspace (tests/reports/test_views.py)
+STAFF_NAMESPACES = (
+    "admin",
+    "reports",
+    "publishing",
+    "notifications",
+    "accounts",
+)  # the workspace (tests/reports/test_views.py)
 STAFF_NAMES = ("healthz", "fact_check", "login", "logout", "password_change", "password_change_done")
 #: Redirects to a static file, with no content of their own.
 ASSET_NAMES = ("favicon",)

@@ -1,0 +1,73 @@
+"""The workspace's notifications: the list, opening one, the settings, and (with DEBUG on) the mail
+that ``make run`` keeps in files instead of sending."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import actor, workspace_view
+from notifications import selectors, services
+from notifications.forms import NotificationSettingsForm
+from notifications.models import Notification
+
+PAGE_SIZE = 25
+
+
+@workspace_view
+def notification_list(request: HttpRequest) -> HttpResponse:
+    person = actor(request)
+    page = Paginator(selectors.notifications_for(person).select_related("inspection"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "notifications/list.html", {"page": page, "unread": selectors.unread_count(person)})
+
+
+@workspace_view
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, recipient=actor(request))
+    services.notification_open(notification=notification, person=actor(request))
+    link = notification.link
+    if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
+        return redirect(link)
+    return redirect("notifications:list")
+
+
+@workspace_view
+@require_POST
+def notifications_mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = services.notifications_mark_all_read(person=actor(request))
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read")
+    return redirect("notifications:list")
+
+
+@workspace_view
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    person = actor(request)
+    form = NotificationSettingsForm(request.POST or None, choices=selectors.notification_settings_of(person))
+    if request.method == "POST" and form.is_valid():
+        services.notification_settings_save(person=person, deliveries=form.cleaned_data)
+        messages.success(request, "Your notification settings are saved")
+        return redirect("notifications:settings")
+    return render(request, "notifications/settings.html", {"form": form})
+
+
+@workspace_view
+def mail_outbox(request: HttpRequest) -> HttpResponse:
+    """The messages ``make run`` has written to files rather than sent. Only with DEBUG on and the
+    file backend: in production mail goes out, and this page does not exist."""
+    folder = getattr(settings, "EMAIL_FILE_PATH", None)
+    if not settings.DEBUG or settings.EMAIL_BACKEND != "django.core.mail.backends.filebased.EmailBackend" or not folder:
+        raise Http404("No mail is kept here")
+    files = sorted(Path(folder).glob("*.log"), key=lambda path: path.stat().st_mtime, reverse=True)
+    page = Paginator(files, 10).get_page(request.GET.get("page"))
+    shown = [(path.name, path.read_text(errors="replace")) for path in page.object_list]
+    return render(request, "notifications/outbox.html", {"page": page, "files": shown, "folder": folder})
