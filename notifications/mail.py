@@ -1,35 +1,16 @@
-"""Emails: plain text with an HTML alternative, links on ``SITE_URL``, through the configured backend
-(files under ``var/mail`` for ``make run``, SMTP, or GOV.UK Notify: see README, "Email")."""
+"""The emails of notifications: one straight away, or a day's in one digest; links on ``SITE_URL``."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
+
+from inspectorate.mail import absolute, email_send
 
 if TYPE_CHECKING:
     from notifications.models import Notification
-
-
-def absolute(path: str) -> str:
-    """``path`` on the site's public address."""
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.SITE_URL}{path}"
-
-
-def email_send(*, to: str, subject: str, template: str, context: dict[str, Any]) -> None:
-    """Send ``template`` (``<template>.txt`` and ``<template>.html``) to one address."""
-    context = {"service_name": settings.SERVICE_NAME, "site_url": settings.SITE_URL, **context}
-    text = render_to_string(f"{template}.txt", context)
-    html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def _settings_url() -> str:
