@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
 from inspectorate.forms import GovUKForm
 
@@ -45,3 +45,32 @@ class SignInForm(GovUKForm, AuthenticationForm):
 
     def clean_username(self) -> str:
         return lockout_username(None, {"username": self.cleaned_data["username"]})
+
+
+class PasswordResetRequestForm(GovUKForm):
+    submit_label = "Send the link"
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
+class NewPasswordForm(GovUKForm, SetPasswordForm):  # type: ignore[type-arg]
+    """Choose a new password: twice, checked against the password rules."""
+
+    submit_label = "Change password"
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = "At least 12 characters, not a common password and not like your name."
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].label = "Confirm the new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        self.error_messages["password_mismatch"] = "Enter the same password in both fields"  # noqa: S105 - a message

@@ -24,6 +24,7 @@ from reports.models import Report
 from reports.services import report_sign_off_judgments, report_start
 from tests.demo_data import DemoData, check_demo_tests, group_demo_tests, mark_process_groups, uses_demo
 from tests.factories import InspectionFactory, UserFactory, ready_inspection, write_whole_report
+from tests.notifications.servers import Inbox, smtp_server
 from tests.publishing.helpers import People
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -310,3 +311,15 @@ def fast_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
         lambda *args, **kwargs: rendering.RenderedPdf(b"%PDF-1.7 stand-in", 1, 0.0, 0.0),
     )
     monkeypatch.setattr(rendering, "check_pdf", lambda content: rendering.PdfCheck(1, True, True, "Stand-in", "en-GB"))
+
+
+@pytest.fixture
+def inbox(settings) -> Iterator[Inbox]:  # type: ignore[no-untyped-def]
+    """A real SMTP server on loopback (tests/notifications/servers.py), and Django's SMTP backend
+    pointed at it."""
+    with smtp_server() as (received, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = port
+        settings.EMAIL_USE_TLS = False
+        yield received

@@ -40,7 +40,18 @@ STAFF_NAMESPACES = (
     "notifications",
     "accounts",
 )  # the workspace (tests/reports/test_views.py)
-STAFF_NAMES = ("healthz", "fact_check", "login", "logout", "password_change", "password_change_done")
+STAFF_NAMES = (
+    "healthz",
+    "fact_check",
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+)
 #: Redirects to a static file, with no content of their own.
 ASSET_NAMES = ("favicon",)
 
