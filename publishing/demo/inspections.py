@@ -31,6 +31,7 @@ from inspections.models import (
     Question,
     RecommendationUpdate,
 )
+from inspections.selectors import earlier_findings_without_outcome
 
 DEMO_MARK = "Demo:"
 
@@ -430,6 +431,19 @@ def follow_up(inspection: Inspection, earlier: Inspection, recorder: User) -> No
             finding.save(update_fields=["status"])
 
 
+def outcomes_recorded(inspection: Inspection, recorder: User) -> None:
+    """Record an outcome for each earlier finding ``inspection`` has not yet said anything about."""
+    rng = random.Random(f"outcomes/{inspection.programme.slug}/{inspection.force.slug}")
+    for finding in earlier_findings_without_outcome(inspection=inspection).order_by("pk"):
+        FindingOutcome.objects.create(
+            inspection=inspection,
+            finding=finding,
+            outcome=rng.choice([FindingOutcome.Outcome.ADDRESSED, FindingOutcome.Outcome.STILL_OPEN]),
+            note=f"{DEMO_MARK} Reviewed during fieldwork.",
+            recorded_by=recorder,
+        )
+
+
 @transaction.atomic
 def load() -> DemoSummary:
     """Load the demo set of the inspection domain. Safe to run any number of times."""
@@ -477,6 +491,10 @@ def load() -> DemoSummary:
             inspections_by_year[2015][force.slug],
             people["wendy.williams@example.org"],
         )
+    # A 2017 report past drafting has said what became of every earlier finding, as its checks ask.
+    for force in forces:
+        if state_2017(force) != "draft":
+            outcomes_recorded(inspections_by_year[2017][force.slug], people["lead@example.org"])
     return DemoSummary(
         forces=Force.objects.count(),
         programmes=Programme.objects.count(),
