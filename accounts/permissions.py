@@ -148,3 +148,8 @@ def can_change_deadlines(user: AnyUser, inspection: Inspection) -> bool:
     if not can_view_workspace(user):
         return False
     return is_administrator(user) or is_editor(user) or inspection.lead_inspector_id == user.pk
+
+
+def can_assign_parts(user: AnyUser, report: Report) -> bool:
+    """The lead inspector shares out the writing; administrators may too."""
+    return is_administrator(user) or can_sign_off_judgments(user, report)

@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     SCHEDULED = "scheduled", "A report is scheduled to go live"
     PUBLISHED = "published", "A report is published"
     SIGN_OFF = "sign_off", "Judgments need your sign-off, or your sign-off has gone stale"
+    ASSIGNED = "assigned", "A part of a report is assigned to you"
     COMMENT = "comment", "A comment or reply on a part you wrote or are assigned"
     FACT_CHECK_POINT = "fact_check_point", "The force raises a point in a fact check"
     FACT_CHECK_EXPIRING = "fact_check_expiring", "A fact-check link you issued expires in two working days"

@@ -9,7 +9,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from inspectorate.forms import GovUKForm
+from accounts.models import User
+from inspectorate.forms import GovUKDateField, GovUKForm
+from publishing.programme_board import SORTS
+from reports.models import ReportState
 
 
 class GoLiveForm(GovUKForm):
@@ -17,16 +20,14 @@ class GoLiveForm(GovUKForm):
 
     submit_label = "Schedule publication"
 
-    go_live_date = forms.DateField(
-        label="Go-live date",
-        help_text="For example, 2017-12-08",
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
-        error_messages={"required": "Enter the go-live date", "invalid": "Enter the go-live date as a real date"},
-    )
+    go_live_date = GovUKDateField(label="Go-live date", help_text="For example, 8 12 2017", name="the go-live date")
     go_live_time = forms.TimeField(
         label="Go-live time (UK time)",
-        help_text="For example, 00:01",
-        widget=forms.TimeInput(attrs={"type": "time", "class": "govuk-input govuk-input--width-5"}),
+        help_text="On the 24-hour clock, for example 00:01",
+        input_formats=["%H:%M", "%H.%M", "%H:%M:%S"],
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input govuk-input--width-5", "inputmode": "numeric", "autocomplete": "off"}
+        ),
         error_messages={"required": "Enter the go-live time", "invalid": "Enter the go-live time like 00:01"},
     )
 
@@ -96,3 +97,24 @@ class PccResponseForm(GovUKForm):
         if upload:
             upload.seek(0)
         return upload
+
+
+class BoardFilterForm(forms.Form):
+    """The programme board's filters and order, read from the address (a GET form)."""
+
+    state = forms.ChoiceField(label="State", required=False)
+    lead: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label="Lead inspector", required=False, queryset=User.objects.none(), empty_label="Any"
+    )
+    overdue = forms.BooleanField(label="Only those with an overdue deadline", required=False)
+    sort = forms.ChoiceField(label="Order", required=False)
+
+    def __init__(self, *args: Any, leads: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "Any"), ("not_started", "Not started"), *ReportState.choices]  # type: ignore[attr-defined]
+        self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
+        self.fields["sort"].choices = [("", "Force")] + [  # type: ignore[attr-defined]
+            (f"{prefix}{key}", f"{label}{suffix}")
+            for key, (label, _) in SORTS.items()
+            for prefix, suffix in (("", ""), ("-", " (reversed)"))
+        ]

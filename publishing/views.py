@@ -34,7 +34,7 @@ from reports.views.common import (
 # Where the error summary takes the reader when a service refuses an action: the first field of the
 # form they sent, or the actions as a whole for the buttons without a form.
 REFUSAL_ANCHORS = {
-    "schedule": "id_schedule-go_live_date",
+    "schedule": "id_schedule-go_live_date_0",
     "correct": "id_correct-change_note",
     "withdraw": "id_withdraw-reason",
     "pcc": "id_pcc-url",

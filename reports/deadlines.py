@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -152,6 +152,31 @@ def next_deadline(deadlines: Iterable[Deadline]) -> Deadline | None:
 
 def overdue(deadlines: Iterable[Deadline], today: datetime.date) -> list[Deadline]:
     return [d for d in deadlines if d.is_overdue(today)]
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    inspection: Inspection
+    report_id: int | None
+    deadline: Deadline
+
+
+def overdue_for(user: User, *, today: datetime.date | None = None) -> list[OverdueItem]:
+    """The passed deadlines of the inspections ``user`` is on or leads, not yet published."""
+    today = today or timezone.localdate()
+    inspections = list(
+        Inspection.objects.filter(Q(team=user) | Q(lead_inspector=user))
+        .exclude(status=Inspection.Status.PUBLISHED)
+        .select_related("force", "programme")
+        .distinct()
+    )
+    tables = timetables(inspections, today=today)
+    reports = dict(Report.objects.filter(inspection__in=inspections).values_list("inspection_id", "pk"))
+    return [
+        OverdueItem(inspection, reports.get(inspection.pk), deadline)
+        for inspection in inspections
+        for deadline in overdue(tables[inspection.pk], today)
+    ]
 
 
 # --- Changing an inspection's timetable ---------------------------------------------------------

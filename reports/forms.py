@@ -12,8 +12,9 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from inspections.models import FindingOutcome, Grade
-from inspectorate.forms import GovUKForm
+from accounts.models import User
+from inspections.models import FindingOutcome, Force, Grade, Programme
+from inspectorate.forms import GovUKDateField, GovUKForm
 from reports.audit import LIAISON_PREFIX, TrailChoices
 from reports.models import FactCheckPoint
 from reports.services import MAX_PART_CHARACTERS
@@ -161,12 +162,11 @@ class CauseOfConcernForm(GovUKForm):
         max_length=5_000,
         error_messages={"required": "Enter a recommendation: a cause of concern always carries one"},
     )
-    deadline = forms.DateField(
+    deadline = GovUKDateField(
         label="Recommendation deadline",
-        help_text="For example, 2018-06-30",
+        help_text="For example, 30 6 2018. Leave it empty if there is none.",
         required=False,
-        error_messages={"invalid": "Enter the deadline as a real date, like 2018-06-30"},
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
+        name="the deadline",
     )
     accelerated = forms.BooleanField(label="Raised early (accelerated cause of concern)", required=False)
 
@@ -332,3 +332,62 @@ class TrailFilterForm(forms.Form):
         """The valid filters in use, as a query string (for the download of the same events)."""
         data = getattr(self, "cleaned_data", {})
         return urlencode({name: self.data[name] for name in self.fields if data.get(name) not in (None, "")})
+
+
+class PartsAssignForm(GovUKForm):
+    """Who writes each part: one choice of team member per part."""
+
+    submit_label = "Save assignments"
+
+    def __init__(self, *args: Any, parts: Iterable[Any], people: Any, current: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for part in parts:
+            field = forms.ModelChoiceField(
+                label=part.title, queryset=people, required=False, empty_label="Nobody in particular"
+            )
+            field.initial = current.get(part.key)
+            field.error_messages["invalid_choice"] = "Select someone on the inspection's team"
+            self.fields[part.key] = field
+
+
+class DeadlineForm(GovUKForm):
+    """An inspection's own date for one step of its timetable, and why."""
+
+    submit_label = "Change the date"
+
+    due_on = GovUKDateField(label="New date", help_text="For example, 27 3 2027", name="the new date")
+    reason = forms.CharField(
+        label="Why the date changes",
+        help_text="The team, editors and the audit trail will see this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2_000,
+        error_messages={"required": "Enter why the date changes"},
+    )
+
+
+class ReportListForm(forms.Form):
+    """The workspace's list of reports: filters and a text search, read from the address."""
+
+    q = forms.CharField(label="Search drafts and findings", required=False, max_length=200)
+    programme: forms.ModelChoiceField[Programme] = forms.ModelChoiceField(
+        label="Programme", required=False, queryset=Programme.objects.none(), empty_label="Any"
+    )
+    force: forms.ModelChoiceField[Force] = forms.ModelChoiceField(
+        label="Force", required=False, queryset=Force.objects.none(), empty_label="Any"
+    )
+    state = forms.ChoiceField(label="State", required=False)
+    person: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label="Person on the inspection", required=False, queryset=User.objects.none(), empty_label="Anyone"
+    )
+    overdue = forms.BooleanField(label="Only those with an overdue deadline", required=False)
+
+    def __init__(self, *args: Any, programmes: Any, forces: Any, people: Any, states: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
+        self.fields["force"].queryset = forces  # type: ignore[attr-defined]
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        self.fields["state"].choices = [("", "Any"), *states]  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = (
+                f"There is no such {str(field.label).lower()}: choose one from the list (this filter was ignored)"
+            )

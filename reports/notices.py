@@ -70,12 +70,15 @@ def submitted(report: Report, event: ReportEvent, actor: User) -> None:
         sign_off_needed(report, key=f"sign-off:{event.pk}")
 
 
-def sign_off_needed(report: Report, *, key: str, stale: bool = False, actor: User | None = None) -> None:
-    subject = (
-        f"Your sign-off of the judgments of {report.title} has gone stale: the record changed since"
-        if stale
-        else f"Sign off the judgments of {report.title}"
-    )
+def sign_off_needed(
+    report: Report, *, key: str, stale: bool = False, actor: User | None = None, asked_by: User | None = None
+) -> None:
+    if stale:
+        subject = f"Your sign-off of the judgments of {report.title} has gone stale: the record changed since"
+    elif asked_by is not None:
+        subject = f"{asked_by} asks you to sign off the judgments of {report.title}"
+    else:
+        subject = f"Sign off the judgments of {report.title}"
     tell(
         report,
         Kind.SIGN_OFF,
@@ -187,4 +190,16 @@ def fact_check_expiring(fact_check: FactCheck) -> list[Notification]:
         body=f"Issued to {fact_check.liaison_name}. Extend the check by issuing a new link if the force needs longer.",
         key=f"fact-check-expiring:{fact_check.pk}",
         link=report_path(report, "reports:fact_checks"),
+    )
+
+
+def part_assigned(report: Report, event: ReportEvent, key: str, title: str, person: User, actor: User) -> None:
+    tell(
+        report,
+        Kind.ASSIGNED,
+        to=[person],
+        subject=f"{actor} asks you to write “{title}” of {report.title}",
+        key=f"event:{event.pk}",
+        actor=actor,
+        link=reverse("reports:part", kwargs={"pk": report.pk, "key": key}),
     )

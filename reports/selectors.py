@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.urls import reverse
 
 from accounts import permissions
 from accounts.models import User
@@ -14,6 +15,7 @@ from inspections.selectors import earlier_findings_without_outcome
 from reports.models import (
     FIXED_PARTS,
     FactCheckPoint,
+    PartAssignment,
     Report,
     ReportEvent,
     ReportState,
@@ -127,8 +129,32 @@ def record_frozen_reason(inspection: Inspection, *, published_too: bool = False)
     return None if report is None else record_frozen_message(report, published_too=published_too)
 
 
+#: The page that puts each kind of check right.
+CHECK_PAGES = {
+    "judgment": "reports:judgments",
+    "consistency": "reports:judgments",
+    "sign_off": "reports:judgments",
+    "cause": "reports:findings",
+    "outcomes": "reports:earlier_findings",
+}
+
+
+def _url(name: str, report: Report, **kwargs: str) -> str:
+    return reverse(name, kwargs={"pk": report.pk, **kwargs})
+
+
 def submission_problems(report: Report) -> list[Check]:
-    """What stands between the report and review, as a list the inspector can act on."""
+    """What stands between the report and review, as a list the inspector can act on, each with the
+    address of the page that puts it right."""
+    return [
+        check
+        if check.link or check.key not in CHECK_PAGES
+        else replace(check, link=_url(CHECK_PAGES[check.key], report))
+        for check in _submission_problems(report)
+    ]
+
+
+def _submission_problems(report: Report) -> list[Check]:
     inspection = report.inspection
     problems = judgment_problems(report)
     causes = inspection.findings.filter(kind=Finding.Kind.CAUSE_OF_CONCERN)
@@ -162,7 +188,7 @@ def submission_problems(report: Report) -> list[Check]:
     content = latest.content if latest else {}
     for part in report_parts(report):
         if not str(content.get(part.key, "")).strip():
-            problems.append(Check("text", f"Write {_the(part)}"))
+            problems.append(Check("text", f"Write {_the(part)}", link=_url("reports:part", report, key=part.key)))
     if report.judgments_signed_off_at is None:
         problems.append(Check("sign_off", "The lead inspector has not signed off the judgments yet", blocking=False))
     elif not report.sign_off_is_current:
@@ -248,3 +274,30 @@ def sign_offs_waiting_for(user: User) -> QuerySet[Report]:
 def changes_requested_of(user: User) -> QuerySet[Report]:
     """Reports of ``user``'s inspections that an editor sent back."""
     return my_reports(user).filter(state=ReportState.CHANGES_REQUESTED)
+
+
+@dataclass(frozen=True)
+class AssignedPart:
+    report: Report
+    part: str
+    title: str
+    written: bool
+
+    @property
+    def report_id(self) -> int:
+        return self.report.pk
+
+
+def parts_waiting_for(user: User) -> list[AssignedPart]:
+    """The parts assigned to ``user`` in reports still being written."""
+    assignments = PartAssignment.objects.filter(
+        assignee=user, report__state__in=(ReportState.DRAFT, ReportState.CHANGES_REQUESTED)
+    ).select_related("report__inspection__force", "report__inspection__programme")
+    waiting = []
+    for assignment in assignments.order_by("report__inspection__force__name", "part"):
+        report = assignment.report
+        titles = {part.key: part.title for part in report_parts(report)}
+        latest = report.latest_revision()
+        written = bool(latest and str(latest.content.get(assignment.part, "")).strip())
+        waiting.append(AssignedPart(report, assignment.part, titles.get(assignment.part, assignment.part), written))
+    return waiting

@@ -24,6 +24,7 @@ from reports.audit import report_event
 from reports.errors import WorkflowError
 from reports.markup import normalise_source
 from reports.models import (
+    PartAssignment,
     Report,
     ReportState,
     ReviewComment,
@@ -34,6 +35,7 @@ from reports.models import (
 from reports.selectors import (
     judgment_problems,
     report_part_keys,
+    report_parts,
     submission_problems,
 )
 
@@ -185,6 +187,48 @@ def report_restore_revision(*, report: Report, actor: User, number: int) -> Revi
         )
 
 
+# --- Who writes what ---------------------------------------------------------------------------
+
+
+def parts_assign(*, report: Report, actor: User, assignees: dict[str, User | None]) -> int:
+    """The lead inspector assigns parts to people on the team (``None`` takes an assignment away), in
+    one transaction. Anyone on the team may still edit any part. Returns how many assignments changed;
+    each change is audited and the new assignee told."""
+    if not permissions.can_assign_parts(actor, report):
+        raise PermissionDenied("Only the lead inspector assigns parts of the report")
+    keys = report_part_keys(report)
+    unknown = set(assignees) - keys
+    if unknown:
+        raise ValidationError("Select a part of this report", code="unknown_part")
+    inspection = report.inspection
+    for person in assignees.values():
+        if person is not None and person.pk != inspection.lead_inspector_id and not inspection.has_on_team(person):
+            raise ValidationError(f"{person} is not on the inspection's team", code="not_on_team")
+    changed = 0
+    with transaction.atomic():
+        report = report_lock(report)
+        current = {a.part: a for a in PartAssignment.objects.filter(report=report).select_related("assignee")}
+        titles = {part.key: part.title for part in report_parts(report)}
+        for key, person in assignees.items():
+            before = current.get(key)
+            if (before.assignee if before else None) == person:
+                continue
+            if person is None:
+                assert before is not None
+                before.delete()
+            else:
+                PartAssignment.objects.update_or_create(
+                    report=report,
+                    part=key,
+                    defaults={"assignee": person, "assigned_by": actor, "assigned_at": timezone.now()},
+                )
+            event = report_event(report, actor, "Part assigned", reason=f"{titles[key]}: {person or 'nobody'}")
+            if person is not None:
+                notices.part_assigned(report, event, key, titles[key], person, actor)
+            changed += 1
+    return changed
+
+
 # --- The workflow -----------------------------------------------------------------------------
 
 
@@ -250,6 +294,22 @@ def report_sign_off_judgments(*, report: Report, actor: User) -> Report:
         report.save(update_fields=["judgments_signed_off_by", "judgments_signed_off_at", "signed_off_record_version"])
         report_event(report, actor, "Judgments signed off", report.state, revision=report.latest_revision())
     return report
+
+
+def sign_off_request(*, report: Report, actor: User) -> bool:
+    """An editor asks the lead inspector to sign off the judgments (again). Returns ``False``, asking
+    nothing, when the sign-off is current."""
+    if not permissions.can_review_report(actor, report):
+        raise PermissionDenied("Only editors ask for sign-off")
+    with transaction.atomic():
+        report = report_lock(report)
+        if report.sign_off_is_current:
+            return False
+        if not report.is_editable and report.state != ReportState.IN_REVIEW:
+            raise WorkflowError(f"The report is {report.get_state_display().lower()}: its judgments are settled")
+        event = report_event(report, actor, "Sign-off requested", revision=report.latest_revision())
+        notices.sign_off_needed(report, key=f"sign-off-request:{event.pk}", actor=actor, asked_by=actor)
+    return True
 
 
 def review_mark(*, report: Report, reviewer: User, revision: Revision) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports.views import dashboard, drafting, fact_check, record, review, trail
+from reports.views import dashboard, drafting, fact_check, lists, planning, record, review, trail
 
 app_name = "reports"
 
@@ -10,7 +10,12 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("preview/", drafting.preview, name="preview"),
     path("inspections/<int:inspection_id>/start/", dashboard.report_start, name="start"),
+    path("reports/", lists.report_list, name="report_list"),
     path("reports/<int:pk>/", drafting.report_detail, name="report"),
+    path("reports/<int:pk>/assign/", planning.parts_assign, name="parts_assign"),
+    path(
+        "inspections/<int:inspection_id>/deadlines/<slug:milestone>/", planning.deadline_change, name="deadline_change"
+    ),
     path("reports/<int:pk>/parts/<slug:key>/", drafting.part_edit, name="part"),
     path("reports/<int:pk>/judgments/", record.judgments, name="judgments"),
     path("reports/<int:pk>/findings/", record.findings, name="findings"),

@@ -39,6 +39,7 @@ from publishing.services.golive import (
     report_publish_now,
     report_schedule,
     report_unschedule,
+    reports_schedule,
 )
 from publishing.services.press import (
     pcc_response_record,
@@ -74,4 +75,5 @@ __all__ = [
     "report_schedule",
     "report_unschedule",
     "report_withdraw",
+    "reports_schedule",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -111,6 +112,35 @@ def programme_schedule(*, programme: Programme, actor: User, go_live_at: datetim
         ]
         enqueue_sweep_at(go_live_at)  # one prompt sweep for the whole moment
         return scheduled
+
+
+def reports_schedule(*, reports: Sequence[Report], actor: User, go_live_at: datetime.datetime) -> list[Report]:
+    """Schedule the reports an editor selected for one go-live moment, in one transaction: all of them
+    or, if any is not approved (or already scheduled), none, with a message naming each."""
+    require_editor(actor)
+    if go_live_at <= timezone.now():
+        raise ValidationError("The go-live time must be in the future", code="past")
+    if not reports:
+        raise ValidationError("Select at least one report to schedule", code="none_selected")
+    with transaction.atomic():
+        locked = list(
+            Report.objects.select_for_update()
+            .filter(pk__in=[report.pk for report in reports])
+            .select_related("inspection__force", "inspection__programme")
+            .order_by("pk")
+        )
+        refused = [r for r in locked if r.state not in (ReportState.APPROVED, ReportState.SCHEDULED)]
+        if refused:
+            raise ValidationError(
+                [
+                    f"{r.inspection.force_name} is {r.get_state_display().lower()}: only approved reports can be scheduled"
+                    for r in refused
+                ],
+                code="not_approved",
+            )
+        scheduled = [report_schedule(report=r, actor=actor, go_live_at=go_live_at, prompt=False) for r in locked]
+        enqueue_sweep_at(go_live_at)
+    return scheduled
 
 
 def report_unschedule(*, report: Report, actor: User) -> Report:

@@ -13,12 +13,13 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import permissions
 from accounts.decorators import actor
-from reports import selectors
+from reports import deadlines, selectors
 from reports.errors import WorkflowError
-from reports.models import Report, ReportState
+from reports.models import PartAssignment, Report, ReportState
 
 ItemFormT = TypeVar("ItemFormT", bound=Form)
 
@@ -51,15 +52,29 @@ def report_context(request: HttpRequest, report: Report) -> dict[str, Any]:
     content = latest.content if latest else {}
     user = actor(request)
     authors = selectors.report_authors(report)
-    problems = selectors.submission_problems(report) if report.is_editable else []
+    before_submission = report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED)
+    problems = selectors.submission_problems(report) if before_submission else []
+    assignments = dict(
+        PartAssignment.objects.filter(report=report).select_related("assignee").values_list("part", "assignee__name")
+    )
+    timetable = deadlines.timetables([report.inspection])[report.inspection_id]
     return {
         "report": report,
         "latest": latest,
         "parts": [
-            {"part": part, "written": bool(str(content.get(part.key, "")).strip())}
+            {
+                "part": part,
+                "written": bool(str(content.get(part.key, "")).strip()),
+                "assignee": assignments.get(part.key, ""),
+            }
             for part in selectors.report_parts(report)
         ],
         "problems": problems,
+        "before_submission": before_submission,
+        "deadlines": timetable,
+        "today": timezone.localdate(),
+        "may_change_deadlines": permissions.can_change_deadlines(user, report.inspection),
+        "may_assign": report.is_editable and permissions.can_assign_parts(user, report),
         "blocking": [check for check in problems if check.blocking],
         "may_edit": report.is_editable and permissions.can_edit_report(user, report),
         "may_submit": report.state in (ReportState.DRAFT, ReportState.CHANGES_REQUESTED)
@@ -83,10 +98,13 @@ def transition_response(request: HttpRequest, report: Report, action: Callable[[
     except WorkflowError as error:
         messages.error(request, str(error))
     except ValidationError as error:
+        # Each message links to the page that puts it right (a part's editor, the judgments...).
+        links = {check.message: check.link for check in selectors.submission_problems(report)}
+        errors = [(message, links.get(message) or "#checks") for message in validation_messages(error)]
         return render(
             request,
             "reports/report.html",
-            {**report_context(request, report), "transition_errors": validation_messages(error)},
+            {**report_context(request, report), "transition_errors": errors},
             status=HTTPStatus.BAD_REQUEST,
         )
     else:

@@ -47,6 +47,17 @@ def make_approved(make_user, editor):  # type: ignore[no-untyped-def]
     return publication.report_approve(report=report, actor=editor, revision_number=report.version)
 
 
+def go_live_fields(day: str, time: str, prefix: str = "schedule") -> dict[str, str]:
+    """The go-live form's fields for ``day`` (YYYY-MM-DD) at ``time``, as the GOV.UK date input sends them."""
+    year, month, date = day.split("-")
+    return {
+        f"{prefix}-go_live_date_0": date,
+        f"{prefix}-go_live_date_1": month,
+        f"{prefix}-go_live_date_2": year,
+        f"{prefix}-go_live_time": time,
+    }
+
+
 def soon(minutes: int = 5) -> datetime.datetime:
     return timezone.now() + datetime.timedelta(minutes=minutes)
 
@@ -304,25 +315,18 @@ def test_the_editor_schedules_in_the_workspace(client, approved, editor, inspect
     assert client.get(url).status_code == HTTPStatus.OK
     assert client.post(url, {"action": "publish_now"}).status_code == HTTPStatus.FORBIDDEN
     client.force_login(editor)
-    bad = client.post(
-        url, {"action": "schedule", "schedule-go_live_date": "2001-01-01", "schedule-go_live_time": "00:01"}
-    )
+    bad = client.post(url, {"action": "schedule", **go_live_fields("2001-01-01", "00:01")})
     assert bad.status_code == HTTPStatus.BAD_REQUEST and "must be in the future" in bad.content.decode()
-    garbage = client.post(
-        url, {"action": "schedule", "schedule-go_live_date": "not a date", "schedule-go_live_time": "25:99"}
-    )
+    garbage = client.post(url, {"action": "schedule", **go_live_fields("2017-02-30", "25:99")})
     assert (
         garbage.status_code == HTTPStatus.BAD_REQUEST
-        and "Enter the go-live date as a real date" in garbage.content.decode()
+        and "The go-live date must be a real date" in garbage.content.decode()
+        and "Enter the go-live time like 00:01" in garbage.content.decode()
     )
     future = timezone.localtime(soon(60 * 24))
     ok = client.post(
         url,
-        {
-            "action": "schedule",
-            "schedule-go_live_date": future.date().isoformat(),
-            "schedule-go_live_time": future.strftime("%H:%M"),
-        },
+        {"action": "schedule", **go_live_fields(future.date().isoformat(), future.strftime("%H:%M"))},
     )
     assert ok.status_code == HTTPStatus.FOUND
     approved.refresh_from_db()

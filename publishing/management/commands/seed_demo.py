@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 
 from publishing.demo import inspections as demo
 from publishing.demo import reports as reports_demo
+from publishing.demo import workspace as workspace_demo
 
 
 class Command(BaseCommand):
@@ -17,10 +18,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         summary = demo.load()
         reports = reports_demo.load()
+        work = workspace_demo.load()
         self.stdout.write(
             f"Demo data loaded: {summary.forces} forces, {summary.programmes} programmes, "
             f"{summary.inspections} inspections, {summary.judgments} judgments, {summary.findings} findings, "
-            f"{reports} reports."
+            f"{reports} reports; {work['overdue_drafts']} first drafts overdue."
         )
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
         for email, (name, role) in demo.DEMO_USERS.items():
