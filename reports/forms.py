@@ -145,6 +145,29 @@ class FindingForm(GovUKForm):
         self.fields["question"].choices = [("", "Select a section"), *questions]  # type: ignore[attr-defined]
 
 
+class FindingChangeForm(GovUKForm):
+    """A recorded finding's words and section; a recommendation's deadline too."""
+
+    submit_label = "Save changes"
+
+    question = forms.TypedChoiceField(
+        label="Section", coerce=int, required=False, empty_value=None, error_messages={"required": "Select a section"}
+    )
+    text = forms.CharField(
+        label="Finding",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5_000,
+        error_messages={"required": "Enter the finding"},
+    )
+    deadline = GovUKDateField(label="Deadline", help_text="For example, 30 6 2018", required=False, name="the deadline")
+
+    def __init__(self, *args: Any, questions: list[tuple[int, str]], recommendation: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["question"].choices = [("", "The whole report"), *questions]  # type: ignore[attr-defined]
+        if not recommendation:
+            del self.fields["deadline"]
+
+
 class CauseOfConcernForm(GovUKForm):
     submit_label = "Add cause of concern"
 

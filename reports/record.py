@@ -305,6 +305,26 @@ def finding_add(*, inspection: Inspection, actor: User, kind: str, text: str, qu
     return result
 
 
+def finding_change(
+    *,
+    finding: Finding,
+    actor: User,
+    text: str,
+    question: Question | None,
+    deadline: datetime.date | None = None,
+) -> Finding:
+    """Change a finding's words and section (and a recommendation's deadline), through the record's
+    rules: the team only, while the report is editable, audited with before and after."""
+    finding = Finding.objects.get(pk=finding.pk)
+    finding.text = text
+    finding.question = question
+    if finding.kind == Finding.Kind.RECOMMENDATION:
+        finding.deadline = deadline
+    saved = record_item_save(item=finding, actor=actor)
+    assert isinstance(saved, Finding)
+    return saved
+
+
 @dataclass(frozen=True)
 class RecommendationInput:
     text: str

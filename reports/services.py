@@ -110,7 +110,14 @@ def _new_revision(
         report=report, number=number, author=actor, based_on=based_on, changed_parts=changed, note=note, content=content
     )
     report.version = number
-    report_event(report, actor, note or "Text saved", revision=revision, reason=", ".join(changed))
+    titles = {part.key: part.title for part in report_parts(report)}
+    report_event(
+        report,
+        actor,
+        note or "Text saved",
+        revision=revision,
+        reason=", ".join(titles.get(key, key) for key in changed),
+    )
     report_approval_lapse(report=report, actor=actor, revision=revision)
     return revision
 

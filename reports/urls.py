@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports.views import dashboard, drafting, fact_check, lists, planning, record, review, trail
+from reports.views import dashboard, drafting, fact_check, findings, lists, planning, record, review, trail
 
 app_name = "reports"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("reports/<int:pk>/parts/<slug:key>/", drafting.part_edit, name="part"),
     path("reports/<int:pk>/judgments/", record.judgments, name="judgments"),
     path("reports/<int:pk>/findings/", record.findings, name="findings"),
+    path("reports/<int:pk>/findings/<int:finding_id>/", findings.finding_edit, name="finding_edit"),
+    path("reports/<int:pk>/findings/<int:finding_id>/remove/", findings.finding_remove, name="finding_remove"),
     path("reports/<int:pk>/earlier-findings/", record.earlier_findings, name="earlier_findings"),
     path("reports/<int:pk>/history/", drafting.history, name="history"),
     path("reports/<int:pk>/trail/", trail.report_trail, name="trail"),

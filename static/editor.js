@@ -108,4 +108,18 @@ if (form && textarea && preview) {
     timer = setTimeout(refreshPreview, 400);
   });
   refreshPreview();
+
+  // Leaving with text that is not saved asks first (the browser words the question). Saving, or
+  // previewing on the server, is not leaving.
+  const saved = textarea.defaultValue;
+  let submitting = false;
+  form.addEventListener("submit", () => {
+    submitting = true;
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (!submitting && textarea.value !== saved) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
 }

@@ -146,7 +146,11 @@ def preview(request: HttpRequest) -> HttpResponse:
 @workspace_view
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report(pk)
-    revisions = report.revisions.select_related("author").order_by("-number")
+    titles = {part.key: part.title for part in selectors.report_parts(report)}
+    revisions = [
+        (revision, [titles.get(key, key) for key in revision.changed_parts])
+        for revision in report.revisions.select_related("author").order_by("-number")
+    ]
     return render(
         request,
         "reports/history.html",

@@ -54,11 +54,19 @@ def review_context(request: HttpRequest, report: Report, reason_form: ReasonForm
         .select_related("author", "resolved_by")
         .prefetch_related("replies__author")
     )
+    # Each part's comment threads sit with the part; those on the whole report come after.
+    by_part: dict[str, list[ReviewComment]] = {}
+    for thread in threads:
+        by_part.setdefault(thread.part, []).append(thread)
+    for row in rows:
+        row["threads"] = by_part.get(row["part"].key, [])
     context.update(
         {
             "since": since,
             "first_look": since is None,
             "rows": rows,
+            "commenting": True,
+            "whole_report_threads": by_part.get("", []),
             "record_changes": selectors.record_changes_since(report, mark.at if mark else None),
             "threads": threads,
             "reason_form": reason_form or ReasonForm(prefix="changes"),

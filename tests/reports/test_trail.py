@@ -111,7 +111,13 @@ def test_the_trail_shows_each_step_of_the_workflow_with_who_revision_and_states(
     expected = [  # newest first
         ("Approved", "Ed Editor", "In review → to Approved", str(last), ""),
         ("Submitted for review", "Ivy Inspector", "Changes requested → to In review", str(last), ""),
-        ("Text saved", "Ivy Inspector", "Changes requested", str(last), "summary"),
+        (
+            "Text saved",
+            "Ivy Inspector",
+            "Changes requested",
+            str(last),
+            "Summary",
+        ),  # the part by its title, never its key
         ("Changes requested", "Ed Editor", "In review → to Changes requested", str(last - 1), "Tighten the summary."),
         ("Submitted for review", "Ivy Inspector", "Draft → to In review", str(last - 1), ""),
     ]
