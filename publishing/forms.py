@@ -83,11 +83,13 @@ class PccResponseForm(GovUKForm):
         required=False,
         assume_scheme="https",
         error_messages={"invalid": "Enter a full web address, like https://www.example.org/response"},
+        widget=forms.URLInput(attrs={"class": "govuk-input", "spellcheck": "false", "autocomplete": "url"}),
     )
     file = forms.FileField(
         label="Or the response as a file (PDF)",
         required=False,
         error_messages={"invalid": "Choose a PDF file"},
+        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": "application/pdf"}),
     )
 
     def clean_file(self) -> Any:

@@ -120,3 +120,19 @@ def published_judgments(*, now: datetime.datetime | None = None) -> QuerySet[Edi
     """The judgments the public sees: those of each published report's current edition, as it
     published them. Same fields as ``Judgment`` (``inspection``, ``pillar``, ``question``, ``grade``)."""
     return EditionJudgment.objects.filter(edition__in=current_editions(now=now))
+
+
+def unpublished_changes(report: Report) -> str:
+    """For a published report, what has changed since its live edition and is not yet public (its text,
+    its record, or both), as a phrase; "" when the public sees what the report says now."""
+    if report.state != ReportState.PUBLISHED:
+        return ""
+    live = report.editions.filter(published_at__isnull=False).order_by("-number").select_related("revision").first()
+    if live is None:
+        return ""
+    changed = []
+    if report.version != live.revision.number:
+        changed.append(f"its text (revisions {live.revision.number + 1} to {report.version})")
+    if live.record_version is not None and report.record_version != live.record_version:
+        changed.append("its judgments or findings")
+    return " and ".join(changed)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from accounts.decorators import actor, workspace_view
 from inspections.models import Programme
+from publishing import selectors
 from publishing import services as publication
 from publishing.forms import ChangeNoteForm, GoLiveForm, PccResponseForm, PressReleaseForm, WithdrawForm
 from publishing.models import Edition, PressRelease
@@ -60,8 +61,21 @@ def _page(request: HttpRequest, report: Report, status: int = HTTPStatus.OK, **f
             and editions[0].published_at
             and editions[0].revision_id == getattr(report.latest_revision(), "pk", None)
         ),
+        "unpublished_changes": selectors.unpublished_changes(report),
     }
     return render(request, "publishing/publication.html", context, status=status)
+
+
+def _confirmed(request: HttpRequest) -> bool:
+    return request.POST.get("confirmed") == "yes"
+
+
+def _confirm(request: HttpRequest, report: Report, action: str, **details: str) -> HttpResponse:
+    """The step that asks before an act that cannot be taken back on one click: publishing now, and
+    withdrawing. The service still decides; this only makes sure the editor meant it."""
+    return render(
+        request, "publishing/confirm.html", {"report": report, "action": action, "now": timezone.now(), **details}
+    )
 
 
 @workspace_view
@@ -92,6 +106,8 @@ def publication_page(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect(request.path)
         elif action == "publish_now":
+            if report.state in (ReportState.APPROVED, ReportState.SCHEDULED) and not _confirmed(request):
+                return _confirm(request, report, "publish_now")
             publication.report_publish_now(report=report, actor=user)
             messages.success(request, "Publishing now: the report goes live as soon as its PDF is ready and checked")
             return redirect(request.path)
@@ -117,6 +133,8 @@ def publication_page(request: HttpRequest, pk: int) -> HttpResponse:
             withdrawal = WithdrawForm(request.POST, prefix="withdraw")
             forms["withdraw_form"] = withdrawal
             if withdrawal.is_valid():
+                if report.state == ReportState.PUBLISHED and not _confirmed(request):
+                    return _confirm(request, report, "withdraw", reason=withdrawal.cleaned_data["reason"])
                 publication.report_withdraw(report=report, actor=user, reason=withdrawal.cleaned_data["reason"])
                 messages.success(request, "Report withdrawn: the public now sees the reason instead")
                 return redirect(request.path)
