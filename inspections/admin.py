@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from inspections.models import Force, Grade, GradingScale, Pillar, Programme, Question
+from inspections.timetable import ProgrammeDeadline
 from inspectorate.site_version import site_changed_on_commit
 
 # --- Reference data ------------------------------------------------------------------------
@@ -79,14 +80,25 @@ class QuestionInline(admin.TabularInline[Question, Programme]):
     fields = ("number", "pillar", "short_title", "text", "graded", "is_strand")
 
 
+class TimetableInline(admin.TabularInline[ProgrammeDeadline, Programme]):
+    """The programme's timetable: each step as a date, or as working days after an inspection's
+    fieldwork ends. An inspection changes a date of its own, with a reason, from its report's page."""
+
+    model = ProgrammeDeadline
+    extra = 0
+    fields = ("milestone", "due_on", "working_days_after_fieldwork")
+    verbose_name = "deadline"
+    verbose_name_plural = "timetable"
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(ReferenceDataAdmin):
     list_display = ("name", "year", "scale", "pillar_names")
     list_filter = ("year", "scale", "pillars")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
-    filter_horizontal = ("pillars",)
-    inlines = (QuestionInline,)
+    filter_horizontal = ("pillars", "editors")
+    inlines = (QuestionInline, TimetableInline)
 
     @admin.display(description="pillars")
     def pillar_names(self, obj: Programme) -> str:

@@ -14,9 +14,11 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
 
 from reports import record_admin  # noqa: F401 - registers the inspection record's admin
 from reports.models import Report, ReportEvent, Revision
+from reports.selectors import report_parts
 from reports.views.trail import trail_csv_response
 
 
@@ -34,9 +36,14 @@ class ReadOnlyInline(admin.TabularInline[Any, Report]):
 
 class RevisionInline(ReadOnlyInline):
     model = Revision
-    fields = ("number", "author", "created_at", "changed_parts", "note")
+    fields = ("number", "author", "created_at", "parts_changed", "note")
     readonly_fields = fields
     ordering = ("-number",)
+
+    @admin.display(description="Parts changed")
+    def parts_changed(self, revision: Revision) -> str:
+        titles = {part.key: part.title for part in report_parts(revision.report)}
+        return ", ".join(titles.get(key, key) for key in revision.changed_parts) or "–"
 
 
 class ReportEventInline(ReadOnlyInline):
@@ -116,7 +123,7 @@ class ReportEventAdmin(admin.ModelAdmin[ReportEvent]):
         "revision",
         "edition_number",
         "subject",
-        "changes",
+        "changes_made",
         "record_change",
         "reason",
     )
@@ -126,6 +133,26 @@ class ReportEventAdmin(admin.ModelAdmin[ReportEvent]):
     @admin.display(description="Who", ordering="actor__name")
     def who(self, event: ReportEvent) -> str:
         return event.actor_name
+
+    @admin.display(description="Changes")
+    def changes_made(self, event: ReportEvent) -> str:
+        """Each changed field with what it was and what it became, as a table rather than JSON."""
+        if not event.changes:
+            return "–"
+        rows = format_html_join(
+            "",
+            "<tr><th scope='row'>{}</th><td>{}</td><td aria-hidden='true'>→</td><td>{}</td></tr>",
+            (
+                (name.replace("_", " ").capitalize(), _shown(values[0]), _shown(values[1]))
+                for name, values in event.changes.items()
+                if isinstance(values, list) and len(values) == 2
+            ),
+        )
+        return format_html(
+            "<table class='app-changes'><thead><tr><th>Field</th><th>Before</th><th></th><th>After</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
 
     @admin.display(description="Revision", ordering="revision__number")
     def revision_number(self, event: ReportEvent) -> int | None:
@@ -157,3 +184,7 @@ class ReportEventAdmin(admin.ModelAdmin[ReportEvent]):
     @admin.action(description="Download the selected events as CSV", permissions=["view"])
     def download_csv(self, request: HttpRequest, queryset: QuerySet[ReportEvent]) -> StreamingHttpResponse:
         return trail_csv_response(queryset.select_related(*self.list_select_related), "trail.csv")
+
+
+def _shown(value: object) -> str:
+    return "–" if value in (None, "", []) else str(value)

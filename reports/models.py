@@ -111,7 +111,7 @@ class Report(models.Model):
         ordering = ("-inspection__programme__year", "inspection__force__name")
 
     def __str__(self) -> str:
-        return f"Report: {self.inspection}"
+        return self.title
 
     @property
     def title(self) -> str:

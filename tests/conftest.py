@@ -66,6 +66,7 @@ def restore_reference_data() -> None:
     import_module("inspections.migrations.0003_reference_data").load(live_apps, None)
     roles = import_module("accounts.migrations.0002_roles").ROLES
     report_codes = import_module("accounts.migrations.0003_report_roles").CODES
+    timetable_codes = import_module("accounts.migrations.0004_timetable_roles").CODES
     for name, codes in roles.items():
         group, _ = Group.objects.get_or_create(name=name)
         wanted = [
@@ -74,6 +75,9 @@ def restore_reference_data() -> None:
         ]
         if name == "Administrator":
             wanted += list(Permission.objects.filter(content_type__app_label="reports", codename__in=report_codes))
+            wanted += list(
+                Permission.objects.filter(content_type__app_label="inspections", codename__in=timetable_codes)
+            )
         group.permissions.set(wanted)
 
 

@@ -148,6 +148,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# The 24-hour clock everywhere Django formats a time by itself (the admin's lists and forms).
+FORMAT_MODULE_PATH = ["inspectorate.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
