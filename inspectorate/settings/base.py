@@ -37,7 +37,10 @@ DEBUG = env_bool("DJANGO_DEBUG")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY: it is required when DJANGO_DEBUG is off.")
+        raise ImproperlyConfigured(
+            "Set DJANGO_SECRET_KEY: it is required when DJANGO_DEBUG is off. On your own machine, after `make run`, "
+            "run manage.py commands with DJANGO_DEBUG=1 (README, 'Commands')."
+        )
     SECRET_KEY = "insecure-key-for-local-debug-only"  # noqa: S105 - only ever used with DEBUG on
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")

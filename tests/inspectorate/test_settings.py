@@ -49,3 +49,20 @@ def test_the_forces_file_is_the_shared_reference_data() -> None:
     if not shared.exists():
         pytest.skip("no shared/ folder beside this checkout")
     assert (ROOT / "inspections" / "data" / "forces.csv").read_bytes() == shared.read_bytes()
+
+
+def test_after_make_run_manage_py_commands_use_its_database_with_debug_on(tmp_path, monkeypatch) -> None:
+    import manage
+
+    for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DJANGO_VAR_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    manage.local_defaults(tmp_path)
+    assert "DJANGO_DEBUG" not in os.environ  # no database of make run's: nothing assumed
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "inspectorate.sqlite3").touch()
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "set-by-a-deployment")
+    manage.local_defaults(tmp_path)
+    assert "DJANGO_DEBUG" not in os.environ  # a deployment's settings win
+    monkeypatch.delenv("DJANGO_SECRET_KEY")
+    manage.local_defaults(tmp_path)
+    assert os.environ["DJANGO_DEBUG"] == "1"
