@@ -213,3 +213,48 @@ def test_text_typed_but_not_saved_is_offered_back(live_server, new_page: Callabl
     expect(page.locator(".govuk-notification-banner")).to_contain_text("saved as revision 1")
     page.goto(f"/workspace/reports/{report.pk}/parts/summary/")
     expect(page.get_by_role("button", name="Put back my unsaved text")).to_have_count(0)
+
+
+def test_the_daily_workspace_pages_are_accessible(live_server, new_page: Callable[..., Page]) -> None:
+    """The pages issue 10 added, on a phone and a desktop: boards, the list of reports and its search,
+    assignments, deadlines, findings changed and removed, notifications, and password reset."""
+    from inspections.models import Finding
+    from inspections.timetable import Milestone, ProgrammeDeadline
+    from tests.factories import write_whole_report
+
+    inspector = UserFactory(roles=[Role.INSPECTOR], email="ivy@example.org")
+    lead = UserFactory(roles=[Role.LEAD_INSPECTOR], email="leah@example.org")
+    editor = UserFactory(roles=[Role.EDITOR], email="ed@example.org")
+    inspection = ready_inspection(team=[inspector], lead=lead)
+    report = report_start(inspection=inspection)
+    write_whole_report(report, inspector)
+    finding = Finding.objects.create(inspection=inspection, kind=Finding.Kind.AREA_FOR_IMPROVEMENT, text="Improve.")
+    ProgrammeDeadline.objects.create(
+        programme=inspection.programme, milestone=Milestone.FIRST_DRAFT, working_days_after_fieldwork=10
+    )
+    for viewport in (None, {"width": 390, "height": 844}):
+        page = new_page(viewport=viewport)
+        login(page, live_server.url, lead.email)
+        for path in (
+            "/workspace/",
+            "/workspace/programmes/",
+            f"/workspace/programmes/{inspection.programme_id}/",
+            "/workspace/reports/?q=text&state=draft",
+            f"/workspace/reports/{report.pk}/assign/",
+            f"/workspace/inspections/{inspection.pk}/deadlines/first_draft/",
+            f"/workspace/reports/{report.pk}/findings/{finding.pk}/",
+            f"/workspace/reports/{report.pk}/findings/{finding.pk}/remove/",
+            "/workspace/notifications/",
+            "/workspace/notifications/settings/",
+        ):
+            page.goto(path)
+            expect(page.locator("h1")).to_be_visible()
+            assert_accessible(page)
+        editor_page = new_page(viewport=viewport)
+        login(editor_page, live_server.url, editor.email)
+        editor_page.goto(f"/workspace/programmes/{inspection.programme_id}/")
+        assert_accessible(editor_page)  # with the selection's checkboxes and actions
+        anonymous = new_page(viewport=viewport)
+        for path in ("/accounts/password-reset/", "/accounts/password-reset/sent/", "/accounts/reset/x/y/"):
+            anonymous.goto(path)
+            assert_accessible(anonymous)
