@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts import permissions
 from accounts.decorators import actor, workspace_view
 from notifications import selectors, services
 from notifications.forms import NotificationSettingsForm
@@ -62,12 +63,34 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
 
 @workspace_view
 def mail_outbox(request: HttpRequest) -> HttpResponse:
-    """The messages ``make run`` has written to files rather than sent. Only with DEBUG on and the
-    file backend: in production mail goes out, and this page does not exist."""
+    """The messages ``make run`` has written to files rather than sent: to administrators all of them,
+    to anyone else their own. Only with DEBUG on and the file backend: in production mail goes out, and
+    this page does not exist."""
     folder = getattr(settings, "EMAIL_FILE_PATH", None)
     if not settings.DEBUG or settings.EMAIL_BACKEND != "django.core.mail.backends.filebased.EmailBackend" or not folder:
         raise Http404("No mail is kept here")
-    files = sorted(Path(folder).glob("*.log"), key=lambda path: path.stat().st_mtime, reverse=True)
-    page = Paginator(files, 10).get_page(request.GET.get("page"))
-    shown = [(path.name, path.read_text(errors="replace")) for path in page.object_list]
-    return render(request, "notifications/outbox.html", {"page": page, "files": shown, "folder": folder})
+    person = actor(request)
+    everyone = permissions.is_administrator(person)
+    messages_kept = []
+    for path in sorted(Path(folder).glob("*.log"), key=lambda path: path.stat().st_mtime, reverse=True):
+        # The file backend writes each message of a connection followed by a line of 79 dashes.
+        for message in path.read_text(errors="replace").split("-" * 79 + "\n"):
+            if message.strip() and (everyone or _addressed_to(message, person.email)):
+                messages_kept.append((path.name, message))
+    page = Paginator(messages_kept, 10).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/outbox.html",
+        {"page": page, "files": page.object_list, "folder": folder, "everyone": everyone},
+    )
+
+
+def _addressed_to(message: str, address: str) -> bool:
+    """Whether the message's To header names ``address`` (a person sees only their own mail here: a
+    password reset link is as good as the password)."""
+    for line in message.splitlines():
+        if not line.strip():
+            return False  # the end of the headers
+        if line.lower().startswith("to:"):
+            return address.lower() in (part.strip().lower() for part in line[3:].split(","))
+    return False

@@ -52,6 +52,8 @@ def programme_board_page(request: HttpRequest, programme_id: int) -> HttpRespons
                     )
                 except ValidationError as error:
                     errors = [str(message) for message in error.messages]
+                except WorkflowError as error:
+                    errors = [str(error)]
                 else:
                     moment = timezone.localtime(go_live.go_live_at())
                     messages.success(
@@ -60,22 +62,18 @@ def programme_board_page(request: HttpRequest, programme_id: int) -> HttpRespons
                     )
                     return redirect(request.get_full_path())
         elif action == "sign_off":
-            if not selected:
-                errors = ["Select at least one report to ask for sign-off"]
+            try:
+                asked = services.sign_offs_request(reports=selected, actor=actor(request))
+            except ValidationError as error:
+                errors = [str(message) for message in error.messages]
             else:
-                asked = 0
-                for report in selected:
-                    try:
-                        asked += services.sign_off_request(report=report, actor=actor(request))
-                    except WorkflowError as error:
-                        errors.append(f"{report.inspection.force_name}: {error}")
-                if not errors:
-                    messages.success(
-                        request,
-                        f"{asked} lead inspector{'s' if asked != 1 else ''} asked to sign off"
-                        + (f"; {len(selected) - asked} already had" if asked < len(selected) else ""),
-                    )
-                    return redirect(request.get_full_path())
+                skipped = len(selected) - len(asked)
+                messages.success(
+                    request,
+                    f"{len(asked)} lead inspector{'s' if len(asked) != 1 else ''} asked to sign off"
+                    + (f"; {skipped} had signed off already" if skipped else ""),
+                )
+                return redirect(request.get_full_path())
         else:
             errors = ["Choose what to do with the selected reports"]
         status = HTTPStatus.BAD_REQUEST

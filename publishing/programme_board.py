@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from inspections.models import Inspection, Programme
+from inspections.models import Inspection, Judgment, Programme
 from publishing.models import Edition
 from reports import deadlines as timetable
 from reports.models import Report, ReportEvent, ReportState
@@ -76,13 +76,24 @@ def programme_board(programme: Programme, *, today: datetime.date | None = None)
     )
     reports = {
         r.inspection_id: r
-        for r in Report.objects.filter(inspection__programme=programme).select_related(
-            "inspection__force", "inspection__programme", "inspection__lead_inspector"
+        for r in Report.objects.filter(inspection__programme=programme)
+        .select_related("inspection__force", "inspection__programme", "inspection__lead_inspector")
+        # What the checks read (reports.selectors.submission_problems), once for the whole programme.
+        .prefetch_related(
+            "sections__question",
+            Prefetch("inspection__judgments", queryset=Judgment.objects.select_related("grade", "pillar")),
+            "inspection__findings",
+            "inspection__programme__questions",
+            "inspection__programme__pillars",
         )
     }
     since = _state_since([r.pk for r in reports.values()])
     editions: dict[int, Edition] = {}
-    for edition in Edition.objects.filter(report__in=reports.values()).order_by("report_id", "-number"):
+    for edition in (
+        Edition.objects.filter(report__in=reports.values())
+        .only("report_id", "number", "render_status", "pdf_pages", "pdf_size")
+        .order_by("report_id", "-number")
+    ):
         editions.setdefault(edition.report_id, edition)
     tables = timetable.timetables(inspections, today=today)
     rows = []
@@ -111,10 +122,12 @@ def programme_board(programme: Programme, *, today: datetime.date | None = None)
 
 def _state_since(report_ids: list[int]) -> dict[tuple[int, str], datetime.datetime]:
     """When each report last entered each state (a report never moved is in its first state since its first event)."""
+    # The first event in each state (a report that never moved: since it began), then, over it, the
+    # last move into each state.
     entered = (
         ReportEvent.objects.filter(report_id__in=report_ids)
         .values("report_id", "to_state")
-        .annotate(at=Max("at"))
+        .annotate(at=Min("at"))
         .order_by()
     )
     moved = (

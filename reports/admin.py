@@ -42,7 +42,11 @@ class RevisionInline(ReadOnlyInline):
 
     @admin.display(description="Parts changed")
     def parts_changed(self, revision: Revision) -> str:
-        titles = {part.key: part.title for part in report_parts(revision.report)}
+        # The inline is made anew for each request: keep the titles on it, read once for every row.
+        cache: dict[int, dict[str, str]] = self.__dict__.setdefault("_titles", {})
+        if revision.report_id not in cache:
+            cache[revision.report_id] = _part_titles(revision.report_id)
+        titles = cache[revision.report_id]
         return ", ".join(titles.get(key, key) for key in revision.changed_parts) or "–"
 
 
@@ -188,3 +192,8 @@ class ReportEventAdmin(admin.ModelAdmin[ReportEvent]):
 
 def _shown(value: object) -> str:
     return "–" if value in (None, "", []) else str(value)
+
+
+def _part_titles(report_id: int) -> dict[str, str]:
+    """The titles of a report's parts, by key."""
+    return {part.key: part.title for part in report_parts(Report.objects.get(pk=report_id))}

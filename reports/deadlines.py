@@ -83,7 +83,10 @@ def timetables(inspections: Sequence[Inspection], *, today: datetime.date | None
     for inspection in inspections:
         programme = programme_rows.get(inspection.programme_id, {})
         report = reports.get(inspection.pk)
-        fieldwork_end = inspection.fieldwork_end or _date_of(programme.get(Milestone.FIELDWORK_END))
+        own_end = own.get(inspection.pk, {}).get(Milestone.FIELDWORK_END)
+        fieldwork_end = (
+            own_end.due_on if own_end else inspection.fieldwork_end or _date_of(programme.get(Milestone.FIELDWORK_END))
+        )
         deadlines = []
         for milestone in Milestone:
             changed = own.get(inspection.pk, {}).get(milestone)

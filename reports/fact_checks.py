@@ -37,9 +37,11 @@ FACT_CHECK_WORKING_DAYS = 10
 
 def add_working_days(start: datetime.datetime, days: int) -> datetime.datetime:
     """``days`` working days after ``start``, at the same time of day: weekends and the bank holidays
-    of England and Wales are not counted (``inspections.working_days``)."""
-    end = working_day_after(start.date(), days)
-    return start + datetime.timedelta(days=(end - start.date()).days)
+    of England and Wales are not counted (``inspections.working_days``). Days are counted in UK time,
+    so a link issued at 00:30 on a Monday in summer counts from Monday, not from Sunday in UTC."""
+    local = timezone.localtime(start)
+    end = working_day_after(local.date(), days)
+    return start + datetime.timedelta(days=(end - local.date()).days)
 
 
 def hash_token(token: str) -> str:

@@ -80,7 +80,7 @@ def matches(report: Report, q: str, *, limit: int = 2) -> list[Match]:
         if any(word in paragraph.lower() for word in words):
             found.append(Match("Draft", excerpt(paragraph, words)))
             break
-    for text in report.inspection.findings.values_list("text", flat=True):
+    for text in (finding.text for finding in report.inspection.findings.all()):
         if len(found) >= limit:
             break
         if any(word in text.lower() for word in words):

@@ -315,12 +315,15 @@ def finding_change(
 ) -> Finding:
     """Change a finding's words and section (and a recommendation's deadline), through the record's
     rules: the team only, while the report is editable, audited with before and after."""
-    finding = Finding.objects.get(pk=finding.pk)
-    finding.text = text
-    finding.question = question
-    if finding.kind == Finding.Kind.RECOMMENDATION:
-        finding.deadline = deadline
-    saved = record_item_save(item=finding, actor=actor)
+    with transaction.atomic():
+        # Read it under the record's lock, so that a change someone made meanwhile is not written over.
+        record_lock(inspection=finding.inspection, actor=actor)
+        finding = Finding.objects.get(pk=finding.pk)
+        finding.text = text
+        finding.question = question
+        if finding.kind == Finding.Kind.RECOMMENDATION:
+            finding.deadline = deadline
+        saved = record_item_save(item=finding, actor=actor)
     assert isinstance(saved, Finding)
     return saved
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts import permissions
 from accounts.models import User
-from inspections.models import Finding, Inspection, Judgment
+from inspections.models import Finding, Inspection
 from inspections.selectors import earlier_findings_without_outcome
 from reports.models import (
     FIXED_PARTS,
@@ -44,9 +44,11 @@ class Check:
 def report_parts(report: Report) -> list[Part]:
     """The report's parts in reading order: summary, key findings, quote, then a section a question."""
     parts = [Part(key, title) for key, title in FIXED_PARTS.items()]
+    # Through .all(), so that a caller reading many reports can prefetch "sections__question".
+    sections = sorted(report.sections.all(), key=lambda section: section.question.number)
     parts += [
         Part(section.key, f"{section.question.number}. {section.question.short_title}", section.question_id)
-        for section in report.sections.select_related("question").order_by("question__number")
+        for section in sections
     ]
     return parts
 
@@ -83,14 +85,19 @@ def judgment_problems(report: Report) -> list[Check]:
     inspection = report.inspection
     programme = inspection.programme
     problems: list[Check] = []
-    judgments = {j.question_id: j for j in inspection.judgments.filter(question__isnull=False)}
-    for question in programme.questions.filter(graded=True):
+    # Each relation is read through .all(), so that a caller reading many reports can prefetch them
+    # (the programme board does); the rules are the same either way.
+    all_judgments = list(inspection.judgments.all())
+    judgments = {j.question_id: j for j in all_judgments if j.question_id is not None}
+    for question in sorted(programme.questions.all(), key=lambda question: question.number):
+        if not question.graded:
+            continue
         judgment = judgments.get(question.pk)
         if judgment is None or judgment.grade_id is None:
             problems.append(
                 Check("judgment", f"Record a graded judgment for question {question.number}: {question.short_title}")
             )
-    pillar_judgments = {j.pillar_id: j for j in inspection.judgments.filter(pillar__isnull=False)}
+    pillar_judgments = {j.pillar_id: j for j in all_judgments if j.pillar_id is not None}
     for pillar in programme.pillars.all():
         judgment = pillar_judgments.get(pillar.pk)
         if judgment is None or judgment.grade_id is None:
@@ -157,15 +164,18 @@ def submission_problems(report: Report) -> list[Check]:
 def _submission_problems(report: Report) -> list[Check]:
     inspection = report.inspection
     problems = judgment_problems(report)
-    causes = inspection.findings.filter(kind=Finding.Kind.CAUSE_OF_CONCERN)
-    for cause in causes.annotate(
-        has_recommendation=Exists(Finding.objects.filter(cause_of_concern=OuterRef("pk")))
-    ).filter(has_recommendation=False):
-        problems.append(Check("cause", f"Add a recommendation to the cause of concern: {cause.text[:80]}"))
-    if causes.exists():
-        good_or_better = Judgment.objects.filter(
-            inspection=inspection, pillar__isnull=False, grade__rank__lte=2
-        ).select_related("pillar", "grade")
+    findings = sorted(inspection.findings.all(), key=lambda finding: finding.pk)
+    causes = [finding for finding in findings if finding.kind == Finding.Kind.CAUSE_OF_CONCERN]
+    with_recommendation = {finding.cause_of_concern_id for finding in findings if finding.cause_of_concern_id}
+    for cause in causes:
+        if cause.pk not in with_recommendation:
+            problems.append(Check("cause", f"Add a recommendation to the cause of concern: {cause.text[:80]}"))
+    if causes:
+        good_or_better = [
+            judgment
+            for judgment in inspection.judgments.all()
+            if judgment.pillar_id is not None and judgment.grade is not None and judgment.grade.rank <= 2
+        ]
         for judgment in good_or_better:
             problems.append(
                 Check(

@@ -9,6 +9,7 @@ saved first) or ``ValidationError`` (bad input); nothing is written when one is 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -214,6 +215,8 @@ def parts_assign(*, report: Report, actor: User, assignees: dict[str, User | Non
     changed = 0
     with transaction.atomic():
         report = report_lock(report)
+        if not report.is_editable:
+            raise WorkflowError(f"The report is {report.get_state_display().lower()}: its parts are no longer assigned")
         current = {a.part: a for a in PartAssignment.objects.filter(report=report).select_related("assignee")}
         titles = {part.key: part.title for part in report_parts(report)}
         for key, person in assignees.items():
@@ -303,20 +306,37 @@ def report_sign_off_judgments(*, report: Report, actor: User) -> Report:
     return report
 
 
-def sign_off_request(*, report: Report, actor: User) -> bool:
-    """An editor asks the lead inspector to sign off the judgments (again). Returns ``False``, asking
-    nothing, when the sign-off is current."""
-    if not permissions.can_review_report(actor, report):
+def sign_offs_request(*, reports: Sequence[Report], actor: User) -> list[Report]:
+    """An editor asks the lead inspectors of ``reports`` to sign off their judgments (again), in one
+    transaction: every report is checked first, and nothing is asked if any cannot be. Returns the
+    reports whose lead was asked; a report whose sign-off is current is skipped. Asking again about the
+    same record tells no one twice."""
+    if not permissions.is_editor(actor):
         raise PermissionDenied("Only editors ask for sign-off")
+    if not reports:
+        raise ValidationError("Select at least one report to ask for sign-off", code="none_selected")
     with transaction.atomic():
-        report = report_lock(report)
-        if report.sign_off_is_current:
-            return False
-        if not report.is_editable and report.state != ReportState.IN_REVIEW:
-            raise WorkflowError(f"The report is {report.get_state_display().lower()}: its judgments are settled")
-        event = report_event(report, actor, "Sign-off requested", revision=report.latest_revision())
-        notices.sign_off_needed(report, key=f"sign-off-request:{event.pk}", actor=actor, asked_by=actor)
-    return True
+        locked = [report_lock(report) for report in sorted(reports, key=lambda r: r.pk)]
+        problems = []
+        for report in locked:
+            if report.inspection.lead_inspector_id is None:
+                problems.append(f"{report.inspection.force_name} has no lead inspector to ask")
+            elif not report.is_editable or report.state == ReportState.APPROVED:
+                problems.append(
+                    f"{report.inspection.force_name} is {report.get_state_display().lower()}: its judgments are settled"
+                )
+        if problems:
+            raise ValidationError(problems, code="cannot_ask")
+        asked = []
+        for report in locked:
+            if report.sign_off_is_current:
+                continue
+            report_event(report, actor, "Sign-off requested", revision=report.latest_revision())
+            notices.sign_off_needed(
+                report, key=f"sign-off-request:{report.pk}:{report.record_version}", actor=actor, asked_by=actor
+            )
+            asked.append(report)
+    return asked
 
 
 def review_mark(*, report: Report, reviewer: User, revision: Revision) -> None:

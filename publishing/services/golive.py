@@ -116,7 +116,7 @@ def programme_schedule(*, programme: Programme, actor: User, go_live_at: datetim
 
 def reports_schedule(*, reports: Sequence[Report], actor: User, go_live_at: datetime.datetime) -> list[Report]:
     """Schedule the reports an editor selected for one go-live moment, in one transaction: all of them
-    or, if any is not approved (or already scheduled), none, with a message naming each."""
+    or, if any is not approved (or is scheduled for another moment), none, with a message naming each."""
     require_editor(actor)
     if go_live_at <= timezone.now():
         raise ValidationError("The go-live time must be in the future", code="past")
@@ -129,15 +129,20 @@ def reports_schedule(*, reports: Sequence[Report], actor: User, go_live_at: date
             .select_related("inspection__force", "inspection__programme")
             .order_by("pk")
         )
-        refused = [r for r in locked if r.state not in (ReportState.APPROVED, ReportState.SCHEDULED)]
-        if refused:
-            raise ValidationError(
-                [
+        problems = []
+        for r in locked:
+            if r.state == ReportState.SCHEDULED and r.go_live_at != go_live_at:
+                assert r.go_live_at is not None
+                problems.append(
+                    f"{r.inspection.force_name} is already scheduled for "
+                    f"{timezone.localtime(r.go_live_at):%H:%M on %-d %B %Y}: move it on its publication page"
+                )
+            elif r.state not in (ReportState.APPROVED, ReportState.SCHEDULED):
+                problems.append(
                     f"{r.inspection.force_name} is {r.get_state_display().lower()}: only approved reports can be scheduled"
-                    for r in refused
-                ],
-                code="not_approved",
-            )
+                )
+        if problems:
+            raise ValidationError(problems, code="not_approved")
         scheduled = [report_schedule(report=r, actor=actor, go_live_at=go_live_at, prompt=False) for r in locked]
         enqueue_sweep_at(go_live_at)
     return scheduled

@@ -30,8 +30,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
         form.is_valid()  # an unknown choice is reported on the page and that filter ignored
         filters = {name: value for name, value in form.cleaned_data.items() if value not in (None, "", False)}
     reports = lists.reports_listed(**filters)
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     q = filters.get("q", "")
+    if q:
+        reports = reports.prefetch_related("inspection__findings")  # the lines that matched, without a query a row
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(report, lists.matches(report, q)) for report in page.object_list]
     return render(
         request,

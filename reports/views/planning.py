@@ -16,6 +16,7 @@ from accounts.models import User
 from inspections.models import Inspection
 from inspections.timetable import Milestone
 from reports import deadlines, selectors, services
+from reports.errors import WorkflowError
 from reports.forms import DeadlineForm, PartsAssignForm
 from reports.models import PartAssignment
 from reports.views.common import get_report, report_url, validation_messages
@@ -39,6 +40,8 @@ def parts_assign(request: HttpRequest, pk: int) -> HttpResponse:
             changed = services.parts_assign(report=report, actor=actor(request), assignees=form.cleaned_data)
         except ValidationError as error:
             errors = validation_messages(error)
+        except WorkflowError as error:
+            errors = [str(error)]
         else:
             messages.success(request, f"{changed} assignment{'s' if changed != 1 else ''} changed")
             return redirect(report_url(report))

@@ -115,3 +115,20 @@ def test_notification_pages_are_for_staff_only(client, make_user) -> None:
     assert client.get(reverse("notifications:list")).status_code == HTTPStatus.FOUND  # to sign in
     client.force_login(make_user())  # no role
     assert client.get(reverse("notifications:list")).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_the_kept_mail_shows_each_person_only_their_own(
+    client, inspector, editor, administrator, settings, tmp_path
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    settings.DEBUG = True
+    tell(inspector, "for-ivy")
+    tell(editor, "for-ed")
+    notifications.notifications_email_due()
+    client.force_login(inspector)
+    page = client.get(reverse("notifications:outbox")).content.decode()
+    assert "About for-ivy" in page and "About for-ed" not in page
+    client.force_login(administrator)
+    page = client.get(reverse("notifications:outbox")).content.decode()
+    assert "About for-ivy" in page and "About for-ed" in page

@@ -142,3 +142,36 @@ def test_only_editors_act_on_a_selection(client, programme, people) -> None:
     url = reverse("publishing:programme_board", args=[programme.pk])
     assert client.post(url, {"action": "sign_off"}).status_code == HTTPStatus.FORBIDDEN
     assert 'name="report"' not in board(client, programme)
+
+
+def test_a_selection_with_a_report_scheduled_for_another_moment_is_refused(client, programme, people) -> None:
+    from publishing import services as publication
+    from tests.publishing.test_publication import go_live_fields
+
+    surrey, essex = (programme.inspections.get(force__slug=slug).report for slug in ("surrey-police", "essex-police"))
+    elsewhere = timezone.now() + datetime.timedelta(days=9)
+    publication.report_schedule(report=surrey, actor=people.editor, go_live_at=elsewhere)
+    day = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
+    client.force_login(people.editor)
+    response = client.post(
+        reverse("publishing:programme_board", args=[programme.pk]),
+        {"action": "schedule", "report": [surrey.pk, essex.pk], **go_live_fields(day, "09:00")},
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Surrey Police is already scheduled for" in response.content.decode()
+    surrey.refresh_from_db()
+    essex.refresh_from_db()
+    assert surrey.go_live_at == elsewhere and essex.state == ReportState.APPROVED
+
+
+def test_asking_for_sign_off_is_all_or_nothing_and_tells_once(client, programme, people) -> None:
+    from reports import services
+
+    kent = programme.inspections.get(force__slug="kent-police").report
+    surrey = programme.inspections.get(force__slug="surrey-police").report  # approved: settled
+    with pytest.raises(Exception, match="judgments are settled"):
+        services.sign_offs_request(reports=[kent, surrey], actor=people.editor)
+    assert not Notification.objects.filter(kind=Kind.SIGN_OFF).exists()
+    services.sign_offs_request(reports=[kent], actor=people.editor)
+    services.sign_offs_request(reports=[kent], actor=people.editor)  # asked again: the same record
+    assert Notification.objects.filter(kind=Kind.SIGN_OFF, recipient=people.lead).count() == 1

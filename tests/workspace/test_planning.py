@@ -138,3 +138,52 @@ def test_the_report_page_shows_deadlines_assignments_and_a_current_sign_off(
     page = client.get(reverse("reports:report", args=[written_report.pk])).content.decode()
     assert "Stale</strong>" in page
     _ = make_user, Role
+
+
+def test_parts_are_not_assigned_once_the_report_is_settled(report, lead_inspector, inspector, editor) -> None:
+    from publishing import services as publication
+    from reports.errors import WorkflowError
+    from tests.factories import write_whole_report
+
+    write_whole_report(report, inspector)
+    services.report_sign_off_judgments(report=report, actor=lead_inspector)
+    report.refresh_from_db()
+    services.report_submit_for_review(report=report, actor=inspector)
+    report.refresh_from_db()
+    publication.report_approve(report=report, actor=editor, revision_number=report.version)
+    report.refresh_from_db()
+    publication.report_schedule(
+        report=report, actor=editor, go_live_at=timezone.now() + datetime.timedelta(days=3)
+    )  # frozen until it is taken off the schedule
+    with pytest.raises(WorkflowError):
+        services.parts_assign(report=report, actor=lead_inspector, assignees={"summary": inspector})
+    assert not PartAssignment.objects.exists()
+
+
+def test_an_inspections_own_end_of_fieldwork_moves_the_dates_counted_from_it(report, lead_inspector) -> None:
+    inspection = report.inspection
+    inspection.fieldwork_end = datetime.date(2026, 11, 2)
+    inspection.save()
+    ProgrammeDeadline.objects.create(
+        programme=inspection.programme, milestone=Milestone.FIRST_DRAFT, working_days_after_fieldwork=5
+    )
+    deadlines.inspection_deadline_change(
+        inspection=inspection,
+        actor=lead_inspector,
+        milestone=Milestone.FIELDWORK_END,
+        due_on=datetime.date(2026, 11, 9),
+        reason="A week more on site.",
+    )
+    first_draft = next(
+        d for d in deadlines.timetables([inspection])[inspection.pk] if d.milestone == Milestone.FIRST_DRAFT
+    )
+    assert first_draft.due_on == datetime.date(2026, 11, 16)  # five working days after the 9th
+
+
+def test_fact_check_working_days_count_in_uk_time() -> None:
+    from reports.fact_checks import add_working_days
+
+    # 00:30 on Monday 1 June 2026 in London is still Sunday in UTC.
+    monday_early = datetime.datetime(2026, 5, 31, 23, 30, tzinfo=datetime.UTC)
+    expires = add_working_days(monday_early, 1)
+    assert timezone.localtime(expires).date() == datetime.date(2026, 6, 2)  # Tuesday, not Monday
