@@ -83,7 +83,7 @@ def notify(
         if made:
             created.append(notification)
     if any(n.delivery == Delivery.IMMEDIATE for n in created):
-        enqueue_on_commit(SEND_TASK)
+        enqueue_on_commit(SEND_TASK, once=True)
     return created
 
 

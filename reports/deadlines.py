@@ -234,17 +234,16 @@ def deadlines_passed_notify(*, today: datetime.date) -> int:
         for deadline in overdue(tables[inspection.pk], today):
             assert deadline.due_on is not None
             report_id = links.get(inspection.pk)
-            with transaction.atomic():
-                told += len(
-                    notify(
-                        kind=Kind.DEADLINE,
-                        recipients=recipients.inspection_people(inspection),
-                        subject=f"{inspection}: “{deadline.label}” was due on {deadline.due_on:%-d %B %Y}",
-                        key=f"deadline:{inspection.pk}:{deadline.milestone}:{deadline.due_on.isoformat()}",
-                        link=reverse("reports:report", kwargs={"pk": report_id})
-                        if report_id
-                        else reverse("reports:dashboard"),
-                        inspection=inspection,
-                    )
+            told += len(
+                notify(
+                    kind=Kind.DEADLINE,
+                    recipients=recipients.inspection_people(inspection),
+                    subject=f"{inspection}: “{deadline.label}” was due on {deadline.due_on:%-d %B %Y}",
+                    key=f"deadline:{inspection.pk}:{deadline.milestone}:{deadline.due_on.isoformat()}",
+                    link=reverse("reports:report", kwargs={"pk": report_id})
+                    if report_id
+                    else reverse("reports:dashboard"),
+                    inspection=inspection,
                 )
+            )
     return told

@@ -247,12 +247,14 @@ def _publish_group(go_live_at: datetime.datetime, report_ids: list[int]) -> list
         site_changed_on_commit()
     # Told after the moment's transaction, so that the go-live holds its locks no longer than it must.
     # A failure here costs the notice, never the publication.
-    for report, event in events:
-        try:
-            with transaction.atomic():
-                notices.published(report, event)
-        except Exception:
-            logger.exception("Could not tell the team of %s that it is published", report)
+    # One transaction for them all (a savepoint each), so that one task emails every notice.
+    with transaction.atomic():
+        for report, event in events:
+            try:
+                with transaction.atomic():
+                    notices.published(report, event)
+            except Exception:
+                logger.exception("Could not tell the team of %s that it is published", report)
     return locked
 
 
@@ -310,9 +312,9 @@ def go_lives_running_late(*, now: datetime.datetime) -> int:
         "inspection__programme", "inspection__force"
     )
     told = 0
-    for report in late:
-        assert report.go_live_at is not None
-        with transaction.atomic():
+    with transaction.atomic():
+        for report in late:
+            assert report.go_live_at is not None
             told += bool(
                 notices.tell(
                     report,

@@ -22,6 +22,7 @@ FACT_CHECK_WARNING_WORKING_DAYS = 2
 PCC_WARNING_DAYS = 7
 
 
+@transaction.atomic  # one transaction, so that one task emails every reminder it makes
 def reminders_send(*, now: datetime.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     return {
@@ -38,8 +39,7 @@ def fact_checks_expiring(*, now: datetime.datetime) -> int:
     for fact_check in expiring.select_related(
         "report__inspection__programme", "report__inspection__force", "issued_by"
     ):
-        with transaction.atomic():
-            told += len(notices.fact_check_expiring(fact_check))
+        told += len(notices.fact_check_expiring(fact_check))
     return told
 
 
@@ -55,19 +55,18 @@ def pcc_responses_due(*, now: datetime.datetime) -> int:
         if due is None or today < due - datetime.timedelta(days=PCC_WARNING_DAYS):
             continue
         overdue = today > due
-        with transaction.atomic():
-            told += len(
-                notices.tell(
-                    report,
-                    Kind.PCC_RESPONSE,
-                    to=recipients.programme_editors(report.inspection.programme),
-                    subject=(
-                        f"The police and crime commissioner's response to {report.title} is overdue: it was due on {due:%-d %B %Y}"
-                        if overdue
-                        else f"The police and crime commissioner's response to {report.title} is due on {due:%-d %B %Y}"
-                    ),
-                    key=f"pcc-{'overdue' if overdue else 'due'}:{report.pk}:{due.isoformat()}",
-                    link=notices.report_path(report, "publishing:publication"),
-                )
+        told += len(
+            notices.tell(
+                report,
+                Kind.PCC_RESPONSE,
+                to=recipients.programme_editors(report.inspection.programme),
+                subject=(
+                    f"The police and crime commissioner's response to {report.title} is overdue: it was due on {due:%-d %B %Y}"
+                    if overdue
+                    else f"The police and crime commissioner's response to {report.title} is due on {due:%-d %B %Y}"
+                ),
+                key=f"pcc-{'overdue' if overdue else 'due'}:{report.pk}:{due.isoformat()}",
+                link=notices.report_path(report, "publishing:publication"),
             )
+        )
     return told

@@ -211,3 +211,22 @@ def test_the_actor_and_people_who_have_left_are_not_told(inspector, editor) -> N
         kind=Kind.APPROVED, recipients=[inspector, editor], subject="s", key="k", actor=inspector
     )
     assert made == []
+
+
+def test_a_programme_scheduled_at_once_asks_for_one_email_task(people) -> None:
+    """Many notices in one transaction make one task, not one each queued before the go-live."""
+    from django.db import connection
+
+    from tests.publishing.helpers import force, make_programme, make_report
+
+    programme = make_programme("One task", 2016)
+    for slug in ("kent-police", "surrey-police", "essex-police"):
+        make_report(programme, force(slug), people, state="approved")
+    publication.programme_schedule(
+        programme=programme, actor=people.editor, go_live_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    assert Notification.objects.filter(kind=Kind.SCHEDULED).count() == 6  # two people on each of three reports
+    # The test's own transaction never commits: everything asked for since it began is still pending.
+    pending = [func for _, func, _ in connection.run_on_commit]
+    sends = [func for func in pending if getattr(func, "enqueued", (None,))[0] == notifications.SEND_TASK]
+    assert len(sends) == 1
