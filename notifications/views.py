@@ -3,6 +3,9 @@ that ``make run`` keeps in files instead of sending."""
 
 from __future__ import annotations
 
+import email
+import email.policy
+from email.message import EmailMessage
 from pathlib import Path
 
 from django.conf import settings
@@ -74,15 +77,28 @@ def mail_outbox(request: HttpRequest) -> HttpResponse:
     messages_kept = []
     for path in sorted(Path(folder).glob("*.log"), key=lambda path: path.stat().st_mtime, reverse=True):
         # The file backend writes each message of a connection followed by a line of 79 dashes.
-        for message in path.read_text(errors="replace").split("-" * 79 + "\n"):
-            if message.strip() and (everyone or _addressed_to(message, person.email)):
-                messages_kept.append((path.name, message))
+        for raw in path.read_text(errors="replace").split("-" * 79 + "\n"):
+            if raw.strip() and (everyone or _addressed_to(raw, person.email)):
+                messages_kept.append(_readable(raw))
     page = Paginator(messages_kept, 10).get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/outbox.html",
         {"page": page, "files": page.object_list, "folder": folder, "everyone": everyone},
     )
+
+
+def _readable(raw: str) -> dict[str, str]:
+    """A kept message as a person reads it: who, when, the subject and the plain-text body."""
+    message = email.message_from_string(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    body = message.get_body(preferencelist=("plain",))
+    return {
+        "subject": str(message["Subject"] or ""),
+        "to": str(message["To"] or ""),
+        "date": str(message["Date"] or ""),
+        "text": body.get_content() if body is not None else raw,
+    }
 
 
 def _addressed_to(message: str, address: str) -> bool:
