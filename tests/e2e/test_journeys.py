@@ -232,6 +232,8 @@ def test_the_daily_workspace_pages_are_accessible(live_server, new_page: Callabl
     ProgrammeDeadline.objects.create(
         programme=inspection.programme, milestone=Milestone.FIRST_DRAFT, working_days_after_fieldwork=10
     )
+    # Every page at the desktop size; on a phone, the ones with wide tables and filters.
+    phone_paths = {f"/workspace/programmes/{inspection.programme_id}/", "/workspace/reports/?q=text&state=draft"}
     for viewport in (None, {"width": 390, "height": 844}):
         page = new_page(viewport=viewport)
         login(page, live_server.url, lead.email)
@@ -247,6 +249,8 @@ def test_the_daily_workspace_pages_are_accessible(live_server, new_page: Callabl
             "/workspace/notifications/",
             "/workspace/notifications/settings/",
         ):
+            if viewport is not None and path not in phone_paths:
+                continue
             page.goto(path)
             expect(page.locator("h1")).to_be_visible()
             assert_accessible(page)
@@ -255,6 +259,8 @@ def test_the_daily_workspace_pages_are_accessible(live_server, new_page: Callabl
         editor_page.goto(f"/workspace/programmes/{inspection.programme_id}/")
         assert_accessible(editor_page)  # with the selection's checkboxes and actions
         anonymous = new_page(viewport=viewport)
-        for path in ("/accounts/password-reset/", "/accounts/password-reset/sent/", "/accounts/reset/x/y/"):
+        for path in ("/accounts/password-reset/", "/accounts/password-reset/sent/", "/accounts/reset/x/y/")[
+            : 3 if viewport is None else 1
+        ]:
             anonymous.goto(path)
             assert_accessible(anonymous)
