@@ -12,6 +12,7 @@ from crispy_forms_gds.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.html import conditional_escape
 
 
 class GovUKForm(forms.Form):
@@ -35,6 +36,15 @@ class GovUKForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", self.submit_label, css_class=self.submit_css_class))
+
+    def __getitem__(self, name: str) -> forms.BoundField:
+        # crispy-forms-gds renders labels, legends and hints with |safe. Whatever a form set them to
+        # (a question's title from the admin, say) is escaped here, once, as the field is rendered;
+        # markup built with format_html (already safe) is kept.
+        field = self.fields[name]
+        field.label = conditional_escape(field.label) if field.label is not None else None
+        field.help_text = conditional_escape(field.help_text)
+        return super().__getitem__(name)
 
 
 class GovUKDateField(DateInputField):  # type: ignore[misc]
