@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from accounts.decorators import actor, workspace_view
 from inspections.models import Programme
+from inspectorate.ids import id_or_400
 from publishing import selectors
 from publishing import services as publication
 from publishing.forms import ChangeNoteForm, GoLiveForm, PccResponseForm, PressReleaseForm, WithdrawForm
@@ -116,7 +117,7 @@ def publication_page(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Taken off the schedule")
             return redirect(request.path)
         elif action == "retry":
-            edition = get_object_or_404(Edition, pk=request.POST.get("edition"), report=report)
+            edition = get_object_or_404(Edition, pk=id_or_400(request.POST.get("edition")), report=report)
             publication.edition_retry_render(edition=edition, actor=user)
             messages.success(request, f"Rendering edition {edition.number} again")
             return redirect(request.path)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from accounts.decorators import actor, workspace_view
+from inspectorate.ids import LARGEST_INTEGER, parse_id
 from reports import markup, selectors, services
 from reports.diff import diff_html
 from reports.errors import WorkflowError
@@ -179,10 +180,10 @@ def compare_parts(report: Report, old: dict[str, str], new: dict[str, str]) -> l
 
 
 def int_param(request: HttpRequest, name: str, default: int) -> int:
-    try:
-        return int(request.GET.get(name, default))
-    except (TypeError, ValueError):
-        return default
+    """A revision number from the address; the default when it is missing or not one a key can hold
+    (``?to=99999999999999999999999`` used to overflow the database's integer and answer 500)."""
+    number = parse_id(request.GET.get(name, default), largest=LARGEST_INTEGER)
+    return default if number is None else number
 
 
 @workspace_view

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts import permissions
 from accounts.decorators import actor, workspace_view
+from inspectorate.ids import id_or_400
 from reports import fact_checks as fact_check_services
 from reports import markup, selectors
 from reports.errors import WorkflowError
@@ -66,12 +67,14 @@ def fact_checks(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 status = HTTPStatus.BAD_REQUEST
         elif request.POST.get("form") == "revoke":
-            check = get_object_or_404(FactCheck, pk=request.POST.get("fact_check"), report=report)
+            check = get_object_or_404(FactCheck, pk=id_or_400(request.POST.get("fact_check")), report=report)
             fact_check_services.fact_check_revoke(fact_check=check, actor=actor(request))
             messages.success(request, f"The link for {check.liaison_name} no longer works")
             return redirect(report_url(report, "reports:fact_checks"))
         elif request.POST.get("form") == "decide":
-            point = get_object_or_404(FactCheckPoint, pk=request.POST.get("point"), fact_check__report=report)
+            point = get_object_or_404(
+                FactCheckPoint, pk=id_or_400(request.POST.get("point")), fact_check__report=report
+            )
             decision_form = DecisionForm(request.POST, prefix=f"point-{point.pk}")
             if decision_form.is_valid():
                 fact_check_services.fact_check_point_decide(

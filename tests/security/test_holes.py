@@ -60,3 +60,34 @@ def test_an_administrator_who_is_not_a_superuser_cannot_make_one(client, adminis
     password_url = reverse("admin:auth_user_password_change", args=[root.pk])
     assert client.get(password_url).status_code == HTTPStatus.FORBIDDEN
     _ = make_user
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"form": "revoke", "fact_check": "abc"},
+        {"form": "revoke", "fact_check": ""},
+        {"form": "decide", "point": "abc", "decision": "accepted", "reason": "x"},
+        {"form": "revoke", "fact_check": "9" * 30},
+    ],
+)
+def test_malformed_ids_on_the_fact_check_page_answer_400(client, written_report, lead_inspector, data) -> None:
+    client.force_login(lead_inspector)
+    response = client.post(reverse("reports:fact_checks", args=[written_report.pk]), data)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+
+
+@pytest.mark.parametrize("edition", ["abc", "", "9" * 30])
+def test_a_malformed_edition_id_on_the_publication_page_answers_400(client, written_report, editor, edition) -> None:
+    client.force_login(editor)
+    response = client.post(
+        reverse("publishing:publication", args=[written_report.pk]), {"action": "retry", "edition": edition}
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+
+
+@pytest.mark.parametrize("to", ["99999999999999999999999", "99999999999", "-1", "²"])
+def test_an_out_of_range_revision_to_compare_is_not_a_500(client, written_report, inspector, to) -> None:
+    client.force_login(inspector)
+    response = client.get(reverse("reports:compare", args=[written_report.pk]), {"to": to})
+    assert response.status_code in (HTTPStatus.OK, HTTPStatus.FOUND)
