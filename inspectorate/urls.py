@@ -14,6 +14,8 @@ from public.views import pages
 from public.views.api import not_found as api_not_found
 from reports.views.fact_check import fact_check_page
 
+handler400 = "inspectorate.errors.bad_request"
+
 admin.site.site_header = "Inspectorate: records"
 admin.site.site_title = "Inspectorate records"
 admin.site.index_title = "Inspection records"

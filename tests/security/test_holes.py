@@ -91,3 +91,24 @@ def test_an_out_of_range_revision_to_compare_is_not_a_500(client, written_report
     client.force_login(inspector)
     response = client.get(reverse("reports:compare", args=[written_report.pk]), {"to": to})
     assert response.status_code in (HTTPStatus.OK, HTTPStatus.FOUND)
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/", "/accounts/password-reset/"])
+def test_a_form_in_another_charset_answers_400_not_500(path) -> None:
+    from django.test import Client
+
+    anonymous = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    anonymous.cookies["csrftoken"] = "a" * 32
+    response = anonymous.generic(
+        "POST",
+        path,
+        "username=a&csrfmiddlewaretoken=" + "a" * 32,
+        content_type="application/x-www-form-urlencoded; charset=latin-1",
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "there is a problem with that request" in response.content.decode()
+
+
+def test_the_same_under_production_settings(settings) -> None:
+    settings.DEBUG = False
+    test_a_form_in_another_charset_answers_400_not_500("/accounts/login/")
