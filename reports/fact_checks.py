@@ -23,6 +23,7 @@ from reports.models import (
     FactCheck,
     FactCheckPoint,
     Report,
+    ReportState,
 )
 from reports.selectors import (
     report_part_keys,
@@ -99,6 +100,20 @@ def fact_check_revoke(*, fact_check: FactCheck, actor: User) -> FactCheck:
     return fact_check
 
 
+def fact_checks_revoke_all(*, report: Report, actor: User, why: str) -> int:
+    """Revoke every open link of ``report`` (the caller holds its row lock and has checked who may),
+    audited once with ``why``: a withdrawn report's draft must not stay readable through them."""
+    now = timezone.now()
+    revoked = FactCheck.objects.filter(report=report, revoked_at__isnull=True, expires_at__gt=now).update(
+        revoked_at=now, revoked_by=actor
+    )
+    if revoked:
+        report_event(
+            report, actor, "Fact-check links revoked", reason=f"{why} ({revoked} link{'s' if revoked != 1 else ''})"
+        )
+    return revoked
+
+
 def fact_check_for_token(token: str) -> FactCheck | None:
     """The open fact check a link's token opens, or ``None`` (unknown, expired or revoked)."""
     check = (
@@ -106,7 +121,7 @@ def fact_check_for_token(token: str) -> FactCheck | None:
         .filter(token_hash=hash_token(token))
         .first()
     )
-    if check is None or not check.is_open():
+    if check is None or not check.is_open() or check.report.state == ReportState.WITHDRAWN:
         return None
     return check
 

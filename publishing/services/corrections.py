@@ -16,6 +16,7 @@ from publishing.models import Edition
 from publishing.selectors import authors_since
 from reports.audit import report_event
 from reports.errors import WorkflowError
+from reports.fact_checks import fact_checks_revoke_all
 from reports.models import Report, ReportState
 from reports.services import clean_text, report_lock
 
@@ -92,5 +93,6 @@ def report_withdraw(*, report: Report, actor: User, reason: str) -> Report:
             edition_number=live.number if live else None,
             reason=reason,
         )
+        fact_checks_revoke_all(report=report, actor=actor, why="The report was withdrawn")
         site_changed_on_commit()
     return report

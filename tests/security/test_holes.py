@@ -112,3 +112,23 @@ def test_a_form_in_another_charset_answers_400_not_500(path) -> None:
 def test_the_same_under_production_settings(settings) -> None:
     settings.DEBUG = False
     test_a_form_in_another_charset_answers_400_not_500("/accounts/login/")
+
+
+def test_withdrawal_revokes_the_reports_fact_check_links(client, people, fast_pdfs) -> None:
+    from publishing import services as publication
+    from reports import fact_checks
+    from reports.models import ReportEvent
+    from tests.publishing.helpers import force, make_programme, make_report
+
+    report = make_report(make_programme("Withdrawn", 2016), force("kent-police"), people, state="published")
+    fact_check, token = fact_checks.fact_check_issue(
+        report=report, actor=people.lead, liaison_name="Liz", liaison_email="liz@police.example"
+    )
+    link = reverse("fact_check", kwargs={"token": token})
+    assert client.get(link).status_code == HTTPStatus.OK
+    publication.report_withdraw(report=report, actor=people.editor, reason="Legal review.")
+    fact_check.refresh_from_db()
+    assert fact_check.revoked_at is not None and fact_check.revoked_by == people.editor
+    assert ReportEvent.objects.filter(report=report, action="Fact-check links revoked").exists()
+    assert client.get(link).status_code != HTTPStatus.OK
+    assert "Improve" not in client.get(link).content.decode()
