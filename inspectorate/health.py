@@ -2,18 +2,25 @@
 
 Answers JSON, 200 when every part is healthy, 503 naming the failing part otherwise. Load
 balancers and monitoring call it, so each check is bounded to a couple of seconds.
+
+Anyone may ask whether the service is healthy; only staff, or a caller with the token in
+``HEALTHZ_TOKEN`` (``Authorization: Bearer <token>``), are told the details: the database vendor,
+the broker's transport, the workers' host names and each error.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
 from http import HTTPStatus
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
+from accounts import permissions
 from inspectorate.celery import app as celery_app
 
 TIMEOUT_SECONDS = 2.0
@@ -62,6 +69,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
             failing.append("workers")
             break
     status = HTTPStatus.OK if not failing else HTTPStatus.SERVICE_UNAVAILABLE
-    return JsonResponse(
-        {"status": "ok" if not failing else "unhealthy", "failing": failing, "checks": results}, status=status
-    )
+    body: dict[str, Any] = {"status": "ok" if not failing else "unhealthy", "failing": failing}
+    if may_see_details(request):
+        body["checks"] = results
+    return JsonResponse(body, status=status)
+
+
+def may_see_details(request: HttpRequest) -> bool:
+    token = settings.HEALTHZ_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if token and given and secrets.compare_digest(given.encode(), token.encode()):
+        return True
+    return permissions.can_view_workspace(request.user) or permissions.is_administrator(request.user)

@@ -317,6 +317,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# --- Health ---------------------------------------------------------------------------------
+#: A token that lets monitoring read /healthz's details (Authorization: Bearer <token>); staff see them
+#: when signed in. Without it, and to anyone else, /healthz says only healthy or not, and what fails.
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -14,10 +14,21 @@ from inspectorate import health
 
 pytestmark = pytest.mark.django_db
 
+TOKEN = "monitoring-token-for-the-tests"
+
+
+@pytest.fixture(autouse=True)
+def monitoring_token(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.HEALTHZ_TOKEN = TOKEN
+
+
+def details(client):  # type: ignore[no-untyped-def]
+    return client.get("/healthz", headers={"Authorization": f"Bearer {TOKEN}"})
+
 
 @pytest.mark.worker
 def test_healthy_with_a_real_worker(client, celery_worker_process) -> None:
-    response = client.get("/healthz")
+    response = details(client)
     body = response.json()
     assert response.status_code == HTTPStatus.OK, body
     assert body["status"] == "ok"
@@ -47,7 +58,7 @@ def app_without_workers(tmp_path) -> Celery:  # type: ignore[no-untyped-def]
 def test_unhealthy_without_a_worker(client, monkeypatch, tmp_path) -> None:
     monkeypatch.setattr(health, "TIMEOUT_SECONDS", 0.5)
     monkeypatch.setattr(health, "celery_app", app_without_workers(tmp_path))
-    response = client.get("/healthz")
+    response = details(client)
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json()["failing"] == ["workers"]
 
@@ -57,7 +68,7 @@ def test_unhealthy_when_the_broker_is_unreachable(client, monkeypatch) -> None:
     monkeypatch.setattr(
         health, "celery_app", Celery("unreachable", broker="redis://127.0.0.1:1/0", set_as_current=False)
     )
-    response = client.get("/healthz")
+    response = details(client)
     body = response.json()
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert body["failing"] == ["broker", "workers"]
@@ -70,7 +81,19 @@ def test_unhealthy_when_the_database_fails(client, monkeypatch) -> None:
 
     monkeypatch.setitem(health.CHECKS, "database", broken)
     monkeypatch.setitem(health.CHECKS, "workers", lambda: {"workers": ["a-worker"]})
-    response = client.get("/healthz")
+    response = details(client)
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json()["failing"] == ["database"]
     assert "connection refused" in response.json()["checks"]["database"]["error"]
+
+
+def test_the_details_are_for_staff_and_the_token_only(client, inspector, monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(health, "TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(health, "celery_app", app_without_workers(tmp_path))
+    anonymous = client.get("/healthz").json()
+    assert set(anonymous) == {"status", "failing"} and anonymous["failing"] == ["workers"]
+    wrong = client.get("/healthz", headers={"Authorization": "Bearer not-the-token"}).json()
+    assert "checks" not in wrong
+    assert "vendor" in details(client).json()["checks"]["database"]
+    client.force_login(inspector)
+    assert "checks" in client.get("/healthz").json()
