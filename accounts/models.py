@@ -9,6 +9,8 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 
+from inspectorate.fields import PlainCharField
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -31,7 +33,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A member of staff. Roles are Django groups (see ``accounts.roles``)."""
 
     email = models.EmailField("email address", unique=True)
-    name = models.CharField("full name", max_length=200)
+    name = PlainCharField("full name", max_length=200)
     is_staff = models.BooleanField(
         "staff status", default=True, help_text="Whether the person can sign in to the admin."
     )

@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from inspectorate.fields import PlainCharField, PlainTextField
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -28,11 +30,11 @@ class Force(models.Model):
         ENGLAND = "England"
         WALES = "Wales"
 
-    name = models.CharField(max_length=100, unique=True)
+    name = PlainCharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     country = models.CharField(max_length=20, choices=Country.choices)
-    region = models.CharField(max_length=50, db_index=True)
-    former_name = models.CharField(
+    region = PlainCharField(max_length=50, db_index=True)
+    former_name = PlainCharField(
         max_length=100, blank=True, help_text="The force's name before it was renamed, if it was."
     )
     renamed_on = models.DateField(null=True, blank=True, help_text="The day the current name took effect.")
@@ -65,9 +67,9 @@ class Force(models.Model):
 class GradingScale(models.Model):
     """An ordered set of grades, e.g. the four-grade PEEL scale of 2014-2019."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = PlainCharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    description = PlainTextField(blank=True)
 
     class Meta:
         ordering = ("name",)
@@ -80,7 +82,7 @@ class Grade(models.Model):
     """A grade on one scale. ``rank`` 1 is the best grade of its scale."""
 
     scale = models.ForeignKey(GradingScale, on_delete=models.PROTECT, related_name="grades")
-    label = models.CharField(max_length=50)
+    label = PlainCharField(max_length=50)
     slug = models.SlugField(max_length=50)
     rank = models.PositiveSmallIntegerField()
 
@@ -98,7 +100,7 @@ class Grade(models.Model):
 class Pillar(models.Model):
     """A pillar of PEEL: Effectiveness, Efficiency, Legitimacy or Leadership."""
 
-    name = models.CharField(max_length=50, unique=True)
+    name = PlainCharField(max_length=50, unique=True)
     slug = models.SlugField(max_length=50, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -112,7 +114,7 @@ class Pillar(models.Model):
 class Programme(models.Model):
     """An inspection programme, e.g. "PEEL: Police legitimacy 2016"."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = PlainCharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     year = models.PositiveSmallIntegerField(db_index=True)
     scale = models.ForeignKey(
@@ -122,7 +124,7 @@ class Programme(models.Model):
         help_text="The grading scale every judgment in this programme uses.",
     )
     pillars = models.ManyToManyField(Pillar, related_name="programmes")
-    description = models.TextField(blank=True)
+    description = PlainTextField(blank=True)
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -152,8 +154,8 @@ class Question(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="questions")
     pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="questions")
     number = models.PositiveSmallIntegerField(help_text="The question's place in the programme, from 1.")
-    text = models.CharField(max_length=300)
-    short_title = models.CharField(max_length=100, help_text="How a table column or a contents line names it.")
+    text = PlainCharField(max_length=300)
+    short_title = PlainCharField(max_length=100, help_text="How a table column or a contents line names it.")
     graded = models.BooleanField(default=True)
     is_strand = models.BooleanField(
         "is a strand", default=False, help_text="A strand added to the programme, reported on but not graded."
@@ -237,7 +239,7 @@ class Judgment(models.Model):
         help_text="Set for the pillar's overall judgment; leave empty for a question's judgment.",
     )
     grade = models.ForeignKey(Grade, on_delete=models.PROTECT, null=True, blank=True, related_name="judgments")
-    narrative = models.TextField(blank=True)
+    narrative = PlainTextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -313,7 +315,7 @@ class Finding(models.Model):
         related_name="findings",
         help_text="The question whose section of the report this finding belongs to.",
     )
-    text = models.TextField()
+    text = PlainTextField()
     cause_of_concern = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
@@ -466,7 +468,7 @@ class RecommendationUpdate(models.Model):
 
     recommendation = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="updates")
     status = models.CharField(max_length=20, choices=Finding.RecommendationStatus.choices)
-    comment = models.TextField()
+    comment = PlainTextField()
     recorded_on = models.DateField(default=datetime.date.today)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -490,7 +492,7 @@ class FindingOutcome(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="finding_outcomes")
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="outcomes")
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
-    note = models.TextField(blank=True)
+    note = PlainTextField(blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

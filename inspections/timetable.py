@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from inspectorate.fields import PlainTextField
+
 
 class Milestone(models.TextChoices):
     """The steps of an inspection's timetable, in order."""
@@ -58,7 +60,7 @@ class InspectionDeadline(models.Model):
     inspection = models.ForeignKey("Inspection", on_delete=models.CASCADE, related_name="deadlines")
     milestone = models.CharField(max_length=30, choices=Milestone.choices)
     due_on = models.DateField("date")
-    reason = models.TextField()
+    reason = PlainTextField()
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from inspections.models import Inspection
+from inspectorate.fields import PlainCharField, PlainTextField
 from notifications.kinds import Delivery, Kind
 
 
@@ -19,8 +20,8 @@ class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     key = models.CharField(max_length=200, help_text="What happened, so that it is told once.")
-    subject = models.CharField(max_length=250)
-    body = models.TextField(blank=True)
+    subject = PlainCharField(max_length=250)
+    body = PlainTextField(blank=True)
     link = models.CharField(max_length=500, blank=True, help_text="A path on the site, to the work.")
     inspection = models.ForeignKey(
         Inspection, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from inspections.models import Finding, Grade, Inspection, Pillar, Question
+from inspectorate.fields import PlainCharField, PlainTextField
 from reports.models import Report, Revision
 
 
@@ -54,7 +55,7 @@ class Edition(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="editions")
     number = models.PositiveIntegerField()
     revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
-    change_note = models.TextField(blank=True)
+    change_note = PlainTextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -103,7 +104,7 @@ class EditionJudgment(models.Model):
     pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     grade = models.ForeignKey(Grade, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    narrative = models.TextField(blank=True)
+    narrative = PlainTextField(blank=True)
 
     class Meta:
         db_table = "reports_editionjudgment"
@@ -124,7 +125,7 @@ class EditionFinding(models.Model):
     finding = models.ForeignKey(Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     kind = models.CharField(max_length=20, choices=Finding.Kind.choices)
     question = models.ForeignKey(Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    text = models.TextField()
+    text = PlainTextField()
     cause_of_concern = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="recommendations"
     )
@@ -148,8 +149,8 @@ class PressRelease(models.Model):
     """The press release that goes live with a report: drafted from it, edited by the editors."""
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="press_release")
-    headline = models.CharField(max_length=250)
-    body = models.TextField(help_text="Markdown, as in the report.")
+    headline = PlainCharField(max_length=250)
+    body = PlainTextField(help_text="Markdown, as in the report.")
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -24,12 +24,12 @@ from accounts.models import User
 from inspections.models import Inspection
 from inspections.timetable import InspectionDeadline, Milestone, ProgrammeDeadline
 from inspections.working_days import add_working_days
+from inspectorate.text import clean_text
 from notifications import recipients
 from notifications.kinds import Kind
 from notifications.services import notify
 from reports.audit import event_record
 from reports.models import FactCheck, Report, ReportEvent, ReportState
-from reports.services import clean_text
 
 SETTLED_STATES = (ReportState.APPROVED, ReportState.SCHEDULED, ReportState.PUBLISHED, ReportState.WITHDRAWN)
 

@@ -31,7 +31,8 @@ from reports.selectors import (
 
 if TYPE_CHECKING:
     from accounts.models import User
-from reports.services import clean_text, report_lock
+from inspectorate.text import clean_text
+from reports.services import report_lock
 
 FACT_CHECK_WORKING_DAYS = 10
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_fsm import FSMField, transition
 
 from inspections.models import Inspection, Question
+from inspectorate.fields import PlainCharField, PlainTextField
 
 
 class ReportState(models.TextChoices):
@@ -96,7 +97,7 @@ class Report(models.Model):
         blank=True, help_text="Why a due publication has not happened yet, for editors; empty when all is well."
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawal_reason = models.TextField(blank=True)
+    withdrawal_reason = PlainTextField(blank=True)
     pcc_response_url = models.URLField(blank=True, help_text="The Police and Crime Commissioner's response.")
     pcc_response_file = models.FileField(upload_to="pcc-responses/", blank=True)
     pcc_response_recorded_at = models.DateTimeField(null=True, blank=True)
@@ -203,7 +204,7 @@ class Revision(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     based_on = models.PositiveIntegerField(null=True, blank=True, help_text="The revision the author started from.")
     changed_parts = models.JSONField(default=list, help_text="Keys of the parts this revision changed.")
-    note = models.CharField(max_length=200, blank=True)
+    note = PlainCharField(max_length=200, blank=True)
     content = models.JSONField(default=dict)
 
     class Meta:
@@ -244,12 +245,12 @@ class ReportEvent(models.Model):
     to_state = models.CharField(max_length=30, choices=ReportState.choices, blank=True)
     revision = models.ForeignKey(Revision, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     edition_number = models.PositiveIntegerField(null=True, blank=True)
-    subject = models.CharField(max_length=300, blank=True, help_text="The record changed, e.g. a judgment or finding.")
+    subject = PlainCharField(max_length=300, blank=True, help_text="The record changed, e.g. a judgment or finding.")
     changes = models.JSONField(default=dict, blank=True, help_text="Each changed field: [before, after].")
     record_change = models.BooleanField(
         default=False, help_text="A change to the inspection's record (judgments, findings, outcomes)."
     )
-    reason = models.TextField(blank=True)
+    reason = PlainTextField(blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -275,7 +276,7 @@ class ReviewComment(models.Model):
     part = models.CharField(max_length=30, blank=True, help_text="The part commented on; empty for the whole report.")
     revision = models.ForeignKey(Revision, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField()
+    body = PlainTextField()
     reply_to = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -343,7 +344,7 @@ class FactCheck(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="fact_checks")
     revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True)
-    liaison_name = models.CharField(max_length=200)
+    liaison_name = PlainCharField(max_length=200)
     liaison_email = models.EmailField()
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(default=timezone.now)
@@ -373,10 +374,10 @@ class FactCheckPoint(models.Model):
 
     fact_check = models.ForeignKey(FactCheck, on_delete=models.CASCADE, related_name="points")
     part = models.CharField(max_length=30, blank=True)
-    text = models.TextField()
+    text = PlainTextField()
     raised_at = models.DateTimeField(default=timezone.now)
     decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
-    reason = models.TextField(blank=True)
+    reason = PlainTextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

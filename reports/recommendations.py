@@ -16,10 +16,10 @@ from inspections.models import (
     RecommendationUpdate,
 )
 from inspectorate.site_version import site_changed_on_commit
+from inspectorate.text import clean_text
 from reports.audit import event_record, field_changes
 from reports.models import Report
 from reports.record import item_title
-from reports.services import clean_text
 
 if TYPE_CHECKING:
     from accounts.models import User

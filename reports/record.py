@@ -44,12 +44,13 @@ from inspections.models import (
     RecommendationUpdate,
 )
 from inspectorate.site_version import site_changed_on_commit
+from inspectorate.text import clean_text
 from reports import notices
 from reports.audit import event_record, field_changes
 from reports.errors import WorkflowError
 from reports.models import Report
 from reports.selectors import record_frozen_message
-from reports.services import clean_text, report_approval_lapse, report_lock
+from reports.services import report_approval_lapse, report_lock
 
 if TYPE_CHECKING:
     from accounts.models import User

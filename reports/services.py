@@ -8,7 +8,6 @@ saved first) or ``ValidationError`` (bad input); nothing is written when one is 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,10 +19,10 @@ from django_fsm import can_proceed
 
 from accounts import permissions
 from inspections.models import Inspection
+from inspectorate.text import clean_text
 from reports import notices
 from reports.audit import report_event
 from reports.errors import WorkflowError
-from reports.markup import normalise_source
 from reports.models import (
     PartAssignment,
     Report,
@@ -72,15 +71,6 @@ def report_start(*, inspection: Inspection) -> Report:
         for question in inspection.programme.questions.all():
             Section.objects.get_or_create(report=report, question=question)
     return report
-
-
-def clean_text(text: str) -> str:
-    """Text as it is stored: the renderer's normalisation (``reports.markup.normalise_source``: Unix
-    line endings, no C0 controls or lone surrogates), then no other control or format character
-    either (text-direction overrides such as U+202E included), NFC, trimmed."""
-    text = normalise_source(text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    return unicodedata.normalize("NFC", text).strip()
 
 
 def report_lock(report: Report) -> Report:

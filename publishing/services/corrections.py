@@ -12,13 +12,14 @@ from django_fsm import can_proceed
 
 from accounts import permissions
 from inspectorate.site_version import site_changed_on_commit
+from inspectorate.text import clean_text
 from publishing.models import Edition
 from publishing.selectors import authors_since
 from reports.audit import report_event
 from reports.errors import WorkflowError
 from reports.fact_checks import fact_checks_revoke_all
 from reports.models import Report, ReportState
-from reports.services import clean_text, report_lock
+from reports.services import report_lock
 
 if TYPE_CHECKING:
     from accounts.models import User

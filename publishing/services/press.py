@@ -10,11 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from inspectorate.site_version import site_changed_on_commit
+from inspectorate.text import clean_text
 from publishing.models import PressRelease
 from reports.audit import event_record, field_changes, report_event
 from reports.errors import WorkflowError
 from reports.models import Report
-from reports.services import clean_text, report_lock
+from reports.services import report_lock
 
 if TYPE_CHECKING:
     from accounts.models import User

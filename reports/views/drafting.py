@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from accounts.decorators import actor, workspace_view
 from inspectorate.ids import LARGEST_INTEGER, parse_id
+from inspectorate.text import clean_text
 from reports import markup, selectors, services
 from reports.diff import diff_html
 from reports.errors import WorkflowError
@@ -137,7 +138,7 @@ def part_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 @require_POST
 def preview(request: HttpRequest) -> HttpResponse:
     """The live preview of the editor's JavaScript: the Markdown in, the page's HTML out."""
-    text = services.clean_text(request.POST.get("text", ""))[: services.MAX_PART_CHARACTERS]
+    text = clean_text(request.POST.get("text", ""))[: services.MAX_PART_CHARACTERS]
     return HttpResponse(markup.render(text), content_type="text/html; charset=utf-8")
 
 

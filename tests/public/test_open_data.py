@@ -27,7 +27,7 @@ from accounts.roles import Role
 from inspections.models import Finding, Force, Inspection, Judgment, Pillar, RecommendationUpdate
 from public import open_data
 from publishing import services as publication
-from publishing.models import Edition
+from publishing.models import Edition, EditionFinding
 from reports import services
 from reports.models import Report, ReportState, Revision
 from tests.factories import (
@@ -227,8 +227,11 @@ def test_findings_files_carry_kind_status_deadline_and_cause(live, editor, clien
 
 @pytest.mark.parametrize("text", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tTab"])
 def test_a_csv_cell_never_starts_a_formula_but_the_json_keeps_the_text(live, editor, client, text: str) -> None:
-    Finding.objects.create(inspection=live.inspection, kind=Finding.Kind.AREA_FOR_IMPROVEMENT, text=text)
+    Finding.objects.create(inspection=live.inspection, kind=Finding.Kind.AREA_FOR_IMPROVEMENT, text="x")
     correct_record(live, editor)
+    # Written past the models' cleaning (which trims a leading tab), as text from elsewhere could be:
+    # the file must stay safe whatever the database holds.
+    EditionFinding.objects.filter(text="x").update(text=text)
     texts = {row["text"] for row in csv_rows(client.get("/data/findings.csv"))}
     assert "'" + text in texts and text not in texts
     assert text in {row["text"] for row in client.get("/data/findings.json").json()["findings"]}

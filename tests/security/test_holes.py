@@ -132,3 +132,33 @@ def test_withdrawal_revokes_the_reports_fact_check_links(client, people, fast_pd
     assert ReportEvent.objects.filter(report=report, action="Fact-check links revoked").exists()
     assert client.get(link).status_code != HTTPStatus.OK
     assert "Improve" not in client.get(link).content.decode()
+
+
+INVISIBLE = "\u202e\u2066\u200b\u00ad\ufeff\x07"
+
+
+def test_direction_overrides_are_stripped_from_every_stored_text_whatever_the_door(written_report, inspector) -> None:
+    """Services clean what people type; the fields clean whatever else writes (the admin, a command,
+    a bulk create), so nothing invisible reaches a page, a PDF or a data file."""
+    from inspections.models import Finding, Programme, RecommendationUpdate
+    from publishing.models import PressRelease
+
+    finding = Finding.objects.create(
+        inspection=written_report.inspection, kind=Finding.Kind.RECOMMENDATION, text=f"Fix it{INVISIBLE} now."
+    )
+    assert Finding.objects.get(pk=finding.pk).text == "Fix it now."
+    [made] = Finding.objects.bulk_create(
+        [Finding(inspection=written_report.inspection, kind=Finding.Kind.AREA_FOR_IMPROVEMENT, text=f"a{INVISIBLE}b")]
+    )
+    assert Finding.objects.get(pk=made.pk).text == "ab"
+    update = RecommendationUpdate.objects.create(
+        recommendation=finding, status="being_progressed", comment=f"On{INVISIBLE} track", author=inspector
+    )
+    assert RecommendationUpdate.objects.get(pk=update.pk).comment == "On track"
+    programme = written_report.inspection.programme
+    programme.description = f"Legitimacy{INVISIBLE}"
+    programme.save()
+    assert Programme.objects.get(pk=programme.pk).description == "Legitimacy"
+    release = PressRelease.objects.create(report=written_report, headline=f"Good{INVISIBLE}", body=f"x{INVISIBLE}y")
+    release.refresh_from_db()
+    assert (release.headline, release.body) == ("Good", "xy")
