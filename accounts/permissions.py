@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from accounts.roles import Role
@@ -82,9 +83,36 @@ def is_editor(user: AnyUser) -> bool:
     return has_role(user, Role.EDITOR)
 
 
+def sees_every_draft(user: AnyUser) -> bool:
+    """Editors, lead inspectors and administrators read every report in the workspace; other
+    inspectors too where ``INSPECTORS_READ_ALL_DRAFTS`` is on (it is off unless set)."""
+    if not can_view_workspace(user):
+        return False
+    return (
+        is_administrator(user)
+        or is_editor(user)
+        or has_role(user, Role.LEAD_INSPECTOR)
+        or settings.INSPECTORS_READ_ALL_DRAFTS
+    )
+
+
+def reports_visible_to(user: AnyUser) -> Q:
+    """The reports ``user`` may read in the workspace, as a filter: every one for those who see every
+    draft; otherwise those of the inspections they are on or lead, and any published or withdrawn."""
+    if not can_view_workspace(user):
+        return Q(pk__in=[])
+    if sees_every_draft(user):
+        return Q()
+    return Q(state__in=("published", "withdrawn")) | Q(inspection__team=user) | Q(inspection__lead_inspector=user)
+
+
 def can_view_report(user: AnyUser, report: Report) -> bool:
-    """Staff see every report in the workspace: editors review any, inspectors read each other's."""
-    return can_view_workspace(user)
+    """Whether ``user`` may read ``report`` in the workspace (``reports_visible_to``, for one report)."""
+    if not can_view_workspace(user):
+        return False
+    if sees_every_draft(user) or report.state in ("published", "withdrawn"):
+        return True
+    return report.inspection.lead_inspector_id == user.pk or report.inspection.has_on_team(user)  # type: ignore[arg-type]
 
 
 def can_edit_report(user: AnyUser, report: Report) -> bool:

@@ -77,7 +77,7 @@ def programme_board_page(request: HttpRequest, programme_id: int) -> HttpRespons
         else:
             errors = ["Choose what to do with the selected reports"]
         status = HTTPStatus.BAD_REQUEST
-    rows = board.programme_board(programme)
+    rows = board.programme_board(programme, user=actor(request))
     if filters.is_valid():
         shown = board.board_filter(
             rows,

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.models import User
 from inspections.models import Inspection, Judgment, Programme
 from publishing.models import Edition
@@ -32,6 +33,7 @@ class BoardRow:
     edition: Edition | None
     deadlines: list[timetable.Deadline]
     overdue: list[timetable.Deadline] = field(default_factory=list)
+    hidden: bool = False  # a report the person may not read: its state and checks are not shown
 
     @property
     def force_name(self) -> str:
@@ -39,6 +41,8 @@ class BoardRow:
 
     @property
     def state(self) -> str:
+        if self.hidden:
+            return "Not shown to you"
         return self.report.get_state_display() if self.report else "Not started"
 
     @property
@@ -67,17 +71,23 @@ def programmes_for_board() -> QuerySet[Programme]:
     )
 
 
-def programme_board(programme: Programme, *, today: datetime.date | None = None) -> list[BoardRow]:
+def programme_board(
+    programme: Programme, *, user: User | None = None, today: datetime.date | None = None
+) -> list[BoardRow]:
+    """Every inspection of ``programme``, with its report if ``user`` may read it (an inspector who
+    does not see every draft sees the force and the timetable, not the draft's state or checks)."""
     today = today or timezone.localdate()
     inspections = list(
         Inspection.objects.filter(programme=programme)
         .select_related("force", "programme", "lead_inspector")
         .order_by("force__name")
     )
+    readable = Report.objects.filter(inspection__programme=programme)
+    if user is not None:
+        readable = readable.filter(pk__in=Report.objects.filter(permissions.reports_visible_to(user)).values("pk"))
     reports = {
         r.inspection_id: r
-        for r in Report.objects.filter(inspection__programme=programme)
-        .select_related("inspection__force", "inspection__programme", "inspection__lead_inspector")
+        for r in readable.select_related("inspection__force", "inspection__programme", "inspection__lead_inspector")
         # What the checks read (reports.selectors.submission_problems), once for the whole programme.
         .prefetch_related(
             "sections__question",
@@ -87,6 +97,7 @@ def programme_board(programme: Programme, *, today: datetime.date | None = None)
             "inspection__programme__pillars",
         )
     }
+    started = set(Report.objects.filter(inspection__programme=programme).values_list("inspection_id", flat=True))
     since = _state_since([r.pk for r in reports.values()])
     editions: dict[int, Edition] = {}
     for edition in (
@@ -115,6 +126,7 @@ def programme_board(programme: Programme, *, today: datetime.date | None = None)
                 edition=editions.get(report.pk) if report else None,
                 deadlines=deadlines,
                 overdue=timetable.overdue(deadlines, today),
+                hidden=report is None and inspection.pk in started,
             )
         )
     return rows

@@ -88,7 +88,7 @@ def publication_page(request: HttpRequest, pk: int) -> HttpResponse:
     so it is the two-person rule or the like) answers 400 with the service's message on this page
     and the form they sent as they typed it.
     """
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     if request.method != "POST":
         return _page(request, report)
     if not permissions.is_editor(request.user):
@@ -159,7 +159,7 @@ def publication_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_view
 def press_release_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     # Opening the page writes nothing: a release not saved yet is shown as it would be drafted.
     release = None
     if report.state != ReportState.DRAFT:
@@ -260,7 +260,7 @@ def programme_schedule(request: HttpRequest, programme_id: int) -> HttpResponse:
 @workspace_view
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     form = ApproveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Review the latest revision before approving")

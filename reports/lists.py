@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from inspections.models import Finding, Inspection
 from reports import deadlines
 from reports.models import Report
@@ -26,6 +27,7 @@ def search_words(text: str) -> list[str]:
 
 def reports_listed(
     *,
+    user: User,
     q: str = "",
     programme: Any = None,
     force: Any = None,
@@ -34,7 +36,7 @@ def reports_listed(
     overdue: bool = False,
     today: datetime.date | None = None,
 ) -> QuerySet[Report]:
-    reports = reports_for_workspace()
+    reports = reports_for_workspace(user)
     if programme is not None:
         reports = reports.filter(inspection__programme=programme)
     if force is not None:

@@ -232,10 +232,15 @@ def approval_problems(report: Report) -> list[Check]:
 # --- The workspace ----------------------------------------------------------------------------
 
 
-def reports_for_workspace() -> QuerySet[Report]:
-    return Report.objects.select_related(
+def reports_for_workspace(user: User | None = None) -> QuerySet[Report]:
+    """Reports in the workspace's order; those ``user`` may read, when one is given."""
+    reports = Report.objects.select_related(
         "inspection__force", "inspection__programme", "inspection__lead_inspector"
     ).order_by("-inspection__programme__year", "inspection__force__name")
+    if user is not None:
+        visible = permissions.reports_visible_to(user)
+        reports = reports.filter(pk__in=Report.objects.filter(visible).values("pk")) if visible else reports
+    return reports
 
 
 def my_reports(user: User) -> QuerySet[Report]:

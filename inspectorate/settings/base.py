@@ -140,6 +140,11 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_SECONDS", str(8 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+#: Whether every inspector may read every draft in the workspace. Off: an inspector reads the drafts of
+#: the inspections they are on or lead (and every published report); editors, lead inspectors and
+#: administrators read every draft either way.
+INSPECTORS_READ_ALL_DRAFTS = env_bool("INSPECTORS_READ_ALL_DRAFTS")
+
 # Login throttling: five failures for one account from one address lock it out for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))

@@ -8,6 +8,7 @@ from http import HTTPStatus
 from typing import Any, TypeVar
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.decorators import actor
+from accounts.models import User
 from reports import deadlines, selectors
 from reports.errors import WorkflowError
 from reports.models import PartAssignment, Report, ReportState
@@ -24,8 +26,11 @@ from reports.models import PartAssignment, Report, ReportState
 ItemFormT = TypeVar("ItemFormT", bound=Form)
 
 
-def get_report(pk: int) -> Report:
-    return get_object_or_404(selectors.reports_for_workspace(), pk=pk)
+def get_report(pk: int, user: User | AnonymousUser) -> Report:
+    """The report ``pk`` if ``user`` may read it; otherwise 404, as if it did not exist (a draft's
+    force and title are not told to someone who may not read it)."""
+    assert isinstance(user, User)
+    return get_object_or_404(selectors.reports_for_workspace(user), pk=pk)
 
 
 def report_url(report: Report, name: str = "reports:report", **kwargs: Any) -> str:

@@ -34,7 +34,7 @@ from reports.views.common import (
 
 @workspace_view
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     return render(request, "reports/report.html", report_context(request, report))
 
 
@@ -48,7 +48,7 @@ def part_title(report: Report, key: str) -> str:
 @workspace_view
 def part_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """Edit one part. "Preview" shows the text as the public will see it; "Save" makes a revision."""
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     title = part_title(report, key)
     may_edit = report.is_editable and permissions.can_edit_report(request.user, report)
     if request.method == "POST" and not permissions.can_edit_report(request.user, report):
@@ -147,7 +147,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 @workspace_view
 def history(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     titles = {part.key: part.title for part in selectors.report_parts(report)}
     revisions = [
         (revision, [titles.get(key, key) for key in revision.changed_parts])
@@ -189,7 +189,7 @@ def int_param(request: HttpRequest, name: str, default: int) -> int:
 
 @workspace_view
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     newest = report.version
     a, b = int_param(request, "from", max(newest - 1, 0)), int_param(request, "to", newest)
     revisions = {r.number: r for r in report.revisions.filter(number__in=[a, b])}
@@ -208,7 +208,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 @require_POST
 def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     try:
         revision = services.report_restore_revision(report=report, actor=actor(request), number=number)
     except (WorkflowError, ValidationError) as error:

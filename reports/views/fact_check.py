@@ -36,7 +36,7 @@ from reports.views.common import (
 
 @workspace_view
 def fact_checks(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     may_issue = permissions.can_issue_fact_check(request.user, report)
     may_settle = permissions.can_settle_fact_check(request.user, report)
     form = FactCheckIssueForm()

@@ -27,7 +27,7 @@ def _finding(report: Report, finding_id: int, request: HttpRequest) -> Finding:
 
 @workspace_view
 def finding_edit(request: HttpRequest, pk: int, finding_id: int) -> HttpResponse:
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     finding = _finding(report, finding_id, request)
     questions = [(q.pk, f"{q.number}. {q.short_title}") for q in report.inspection.programme.questions.all()]
     recommendation = finding.kind == Finding.Kind.RECOMMENDATION
@@ -64,7 +64,7 @@ def finding_edit(request: HttpRequest, pk: int, finding_id: int) -> HttpResponse
 @workspace_view
 def finding_remove(request: HttpRequest, pk: int, finding_id: int) -> HttpResponse:
     """A page that asks first, then removes the finding (a cause of concern with its recommendations)."""
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     finding = _finding(report, finding_id, request)
     refusal = record_item_delete_refusal(finding)
     if request.method == "POST" and refusal is None:

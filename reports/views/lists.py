@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts.decorators import workspace_view
+from accounts.decorators import actor, workspace_view
 from accounts.models import User
 from inspections.models import Force, Programme
 from reports import lists
@@ -29,7 +29,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         form.is_valid()  # an unknown choice is reported on the page and that filter ignored
         filters = {name: value for name, value in form.cleaned_data.items() if value not in (None, "", False)}
-    reports = lists.reports_listed(**filters)
+    reports = lists.reports_listed(user=actor(request), **filters)
     q = filters.get("q", "")
     if q:
         reports = reports.prefetch_related("inspection__findings")  # the lines that matched, without a query a row

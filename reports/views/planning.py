@@ -24,7 +24,7 @@ from reports.views.common import get_report, report_url, validation_messages
 
 @workspace_view
 def parts_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     if not permissions.can_assign_parts(request.user, report):
         raise PermissionDenied("Only the lead inspector assigns parts of the report")
     inspection = report.inspection

@@ -148,7 +148,7 @@ def judgments(request: HttpRequest, pk: int) -> HttpResponse:
     as it was is not rewritten. Only the inspection's team may post (403 otherwise); a report no
     longer editable refuses with a message, the typed values still there.
     """
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     inspection = report.inspection
     may_record = permissions.can_change_inspection(request.user, inspection)
     if request.method == "POST" and not may_record:
@@ -220,7 +220,7 @@ def judgments(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_view
 def findings(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     inspection = report.inspection
     may_change = report.is_editable and permissions.can_change_inspection(request.user, inspection)
     questions = [(q.pk, f"{q.number}. {q.short_title}") for q in inspection.programme.questions.all()]
@@ -285,7 +285,7 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
 def earlier_findings(request: HttpRequest, pk: int) -> HttpResponse:
     """What became of each of the force's earlier open findings, all on one form: "Save" records
     every item changed, or none, as on the judgments page."""
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     inspection = report.inspection
     may_record = permissions.can_change_inspection(request.user, inspection)
     if request.method == "POST" and not may_record:

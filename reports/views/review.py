@@ -39,7 +39,7 @@ from reports.views.drafting import compare_parts
 @workspace_view
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """What changed since the reviewer's last review, the comment threads, and the decision."""
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     return render(request, "reports/review.html", review_context(request, report))
 
 
@@ -81,7 +81,7 @@ def review_context(request: HttpRequest, report: Report, reason_form: ReasonForm
 @workspace_view
 @require_POST
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     form = CommentForm(request.POST)
     back = request.POST.get("next") or report_url(report, "reports:review")
     if not back.startswith("/workspace/"):
@@ -110,7 +110,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 @require_POST
 def comment_resolve(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     comment = get_object_or_404(ReviewComment, pk=comment_id, report=report)
     resolved = request.POST.get("resolved", "1") == "1"
     try:
@@ -125,7 +125,7 @@ def comment_resolve(request: HttpRequest, pk: int, comment_id: int) -> HttpRespo
 @workspace_view
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     return transition_response(
         request,
         report,
@@ -139,7 +139,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
     """Send the report back. Refused (no reason, or the report has moved on), the review page
     answers 400 with the message and the reason as typed."""
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     form = ReasonForm(request.POST, prefix="changes")
     if form.is_valid():
         try:
@@ -159,7 +159,7 @@ def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 @require_POST
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     return transition_response(
         request,
         report,

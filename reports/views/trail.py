@@ -82,7 +82,7 @@ def _csv(trail: Trail, filename: str) -> StreamingHttpResponse:
 
 
 def _report(request: HttpRequest, pk: int) -> Report:
-    report = get_report(pk)
+    report = get_report(pk, request.user)
     if not permissions.can_view_trail(request.user, report.inspection):
         raise PermissionDenied("The trail of a report is for its inspection's team, editors and administrators")
     return report

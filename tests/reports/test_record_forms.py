@@ -138,8 +138,11 @@ def test_a_report_no_longer_editable_refuses_with_a_message_and_keeps_the_values
 def test_only_the_team_may_post_judgments(client, request, report, role: str) -> None:
     client.force_login(request.getfixturevalue(role))
     response = client.post(judgments_url(report), judgments_post(report, q1=("inadequate", "Not mine.")))
-    assert response.status_code == HTTPStatus.FORBIDDEN
     assert judgment(report, 1).grade.slug == "good"
+    if role == "other_inspector":
+        assert response.status_code == HTTPStatus.NOT_FOUND  # nor may they read the draft
+        return
+    assert response.status_code == HTTPStatus.FORBIDDEN
     # They still read the judgments.
     page = client.get(judgments_url(report)).content.decode()
     assert "<strong>Grade:</strong> Good" in page and 'name="csrfmiddlewaretoken"' not in page.split("</h1>")[1]

@@ -162,3 +162,35 @@ def test_direction_overrides_are_stripped_from_every_stored_text_whatever_the_do
     release = PressRelease.objects.create(report=written_report, headline=f"Good{INVISIBLE}", body=f"x{INVISIBLE}y")
     release.refresh_from_db()
     assert (release.headline, release.body) == ("Good", "xy")
+
+
+def test_an_inspector_reads_only_the_drafts_of_their_own_inspections(
+    client, written_report, other_inspector, settings
+) -> None:
+    from reports.models import Report
+
+    settings.INSPECTORS_READ_ALL_DRAFTS = False
+    client.force_login(other_inspector)  # on no team
+    for name in ("reports:report", "reports:review", "reports:history", "reports:findings", "reports:judgments"):
+        assert client.get(reverse(name, args=[written_report.pk])).status_code == HTTPStatus.NOT_FOUND, name
+    assert client.get(reverse("reports:part", args=[written_report.pk, "summary"])).status_code == HTTPStatus.NOT_FOUND
+    listing = client.get(reverse("reports:report_list"), {"q": "Summary"}).content.decode()
+    assert f"/workspace/reports/{written_report.pk}/" not in listing
+    board = client.get(reverse("publishing:programme_board", args=[written_report.inspection.programme_id]))
+    page = board.content.decode()
+    assert "Not shown to you" in page and f"/workspace/reports/{written_report.pk}/" not in page
+    # Where the setting allows it, every inspector reads every draft.
+    settings.INSPECTORS_READ_ALL_DRAFTS = True
+    assert client.get(reverse("reports:report", args=[written_report.pk])).status_code == HTTPStatus.OK
+    _ = Report
+
+
+def test_the_team_lead_inspectors_and_editors_read_the_draft(
+    client, written_report, inspector, lead_inspector, editor, make_user
+) -> None:
+    from accounts.roles import Role
+
+    another_lead = make_user(Role.LEAD_INSPECTOR)
+    for person in (inspector, lead_inspector, editor, another_lead):
+        client.force_login(person)
+        assert client.get(reverse("reports:report", args=[written_report.pk])).status_code == HTTPStatus.OK

@@ -80,14 +80,15 @@ def test_a_finding_others_followed_up_cannot_be_removed(
 
 
 def test_only_the_team_changes_findings(client, written_report, finding, other_inspector) -> None:
+    """An inspector on no team of it may not even read the draft: to them it is not there."""
     client.force_login(other_inspector)
     assert (
         client.get(reverse("reports:finding_edit", args=[written_report.pk, finding.pk])).status_code
-        == HTTPStatus.FORBIDDEN
+        == HTTPStatus.NOT_FOUND
     )
     assert (
         client.post(reverse("reports:finding_remove", args=[written_report.pk, finding.pk])).status_code
-        == HTTPStatus.FORBIDDEN
+        == HTTPStatus.NOT_FOUND
     )
 
 
@@ -112,3 +113,10 @@ def test_history_names_parts_by_title(client, written_report, inspector) -> None
     page = client.get(reverse("reports:history", args=[written_report.pk])).content.decode()
     assert "The lead inspector&#x27;s quote" in page or "The lead inspector's quote" in page
     assert "lead_quote" not in page
+
+
+def test_an_editor_reads_the_findings_but_does_not_change_them(client, written_report, finding, editor) -> None:
+    client.force_login(editor)
+    url = reverse("reports:finding_edit", args=[written_report.pk, finding.pk])
+    assert client.get(url).status_code == HTTPStatus.FORBIDDEN
+    assert client.get(reverse("reports:findings", args=[written_report.pk])).status_code == HTTPStatus.OK
