@@ -18,4 +18,5 @@ urlpatterns = [
     path("<slug:slug>/pdf/", pages.edition_pdf, name="pdf"),
     path("<slug:slug>/editions/<int:number>/pdf/", pages.edition_pdf, name="edition_pdf"),
     path("<slug:slug>/press-release/", pages.press_release, name="press_release"),
+    path("<slug:slug>/response/", pages.pcc_response, name="pcc_response"),
 ]

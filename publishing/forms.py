@@ -92,13 +92,7 @@ class PccResponseForm(GovUKForm):
         widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": "application/pdf"}),
     )
 
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data.get("file")
-        if upload and (upload.size > 20 * 1024 * 1024 or not upload.read(5).startswith(b"%PDF-")):
-            raise forms.ValidationError("The file must be a PDF of 20 MB or less")
-        if upload:
-            upload.seek(0)
-        return upload
+    # The file is checked by parsing it, in the service (publishing.services.pcc_response_pdf).
 
 
 class BoardFilterForm(forms.Form):

@@ -74,6 +74,8 @@ REPORT_PAGE_FIELDS = (
     "report__state",
     "report__first_published_at",
     "report__last_updated_at",
+    "report__pcc_response_file",
+    "report__pcc_response_url",
     "report__inspection__force__name",
     "report__inspection__force__slug",
     "report__inspection__force__former_name",

@@ -158,6 +158,23 @@ def edition_pdf(request: HttpRequest, slug: str, number: int | None = None) -> F
     return response
 
 
+def pcc_response(request: HttpRequest, slug: str) -> FileResponse:
+    """The police and crime commissioner's response to a published report, as the PDF it was recorded
+    as, through the same door as the report (never a storage URL)."""
+    report = _published(slug)
+    if not report.pcc_response_file:
+        raise Http404("No response is recorded as a file for this report")
+    response = FileResponse(
+        report.pcc_response_file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=False,
+        filename=f"{report.slug}-pcc-response.pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = f"public, max-age={settings.PUBLIC_MAX_AGE}"
+    return response
+
+
 @public_page
 def press_release(request: HttpRequest, slug: str) -> HttpResponse:
     report = _published(slug)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import io
+import secrets
+from typing import TYPE_CHECKING, Any
 
+import pikepdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -107,22 +111,53 @@ def press_release_update(*, report: Report, actor: User, headline: str, body: st
     return release
 
 
+#: The largest PCC response file accepted.
+PCC_RESPONSE_MAX_BYTES = 20 * 1024 * 1024
+
+
+def pcc_response_pdf(upload: Any) -> bytes:
+    """The uploaded response's bytes, if they are a PDF: opened and parsed (pikepdf), with at least a
+    page, not just a file that starts with "%PDF-". Raises ``ValidationError`` otherwise."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > PCC_RESPONSE_MAX_BYTES:
+        raise ValidationError("The file must be 20 MB or less", code="too_big")
+    content = upload.read(PCC_RESPONSE_MAX_BYTES + 1)
+    if len(content) > PCC_RESPONSE_MAX_BYTES:
+        raise ValidationError("The file must be 20 MB or less", code="too_big")
+    try:
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            pages = len(pdf.pages)
+    except (pikepdf.PdfError, ValueError):
+        raise ValidationError("The file must be a PDF", code="not_pdf") from None
+    if pages < 1:
+        raise ValidationError("The PDF has no pages", code="empty_pdf")
+    return bytes(content)
+
+
 def pcc_response_record(*, report: Report, actor: User, url: str = "", file: object | None = None) -> Report:
-    """Record the Police and Crime Commissioner's response: a link, a file, or both."""
+    """Record the Police and Crime Commissioner's response: a link, a PDF, or both. The PDF is checked
+    by parsing it, stored under a random name, and the one it replaces is deleted once this commits;
+    the public reads it from the report's page (``/reports/<slug>/response/``), never from storage."""
     require_editor(actor)
     if not url and file is None:
         raise ValidationError("Enter the link to the response or choose its file", code="empty")
+    content = pcc_response_pdf(file) if file is not None else None
     with transaction.atomic():
         report = report_lock(report)
         if report.first_published_at is None:
             raise WorkflowError("The response is recorded once the report is published")
         if url:
             report.pcc_response_url = url
-        if file is not None:
-            report.pcc_response_file = file
+        replaced = ""
+        if content is not None:
+            replaced = (report.pcc_response_file.name or "") if report.pcc_response_file else ""
+            report.pcc_response_file.save(f"{secrets.token_urlsafe(24)}.pdf", ContentFile(content), save=False)
         report.pcc_response_recorded_at = timezone.now()
         report.save()
         late = timezone.localdate() > report.pcc_response_due  # type: ignore[operator]
         report_event(report, actor, "PCC response recorded" + (" (late)" if late else ""))
         site_changed_on_commit()
+        if replaced:
+            storage = report.pcc_response_file.storage
+            transaction.on_commit(lambda: storage.delete(replaced))
     return report

@@ -194,3 +194,53 @@ def test_the_team_lead_inspectors_and_editors_read_the_draft(
     for person in (inspector, lead_inspector, editor, another_lead):
         client.force_login(person)
         assert client.get(reverse("reports:report", args=[written_report.pk])).status_code == HTTPStatus.OK
+
+
+def a_pdf() -> bytes:
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_the_pcc_response_is_a_parsed_pdf_under_a_random_name_served_after_go_live(
+    client, people, fast_pdfs, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from publishing import services as publication
+    from tests.publishing.helpers import force, make_programme, make_report
+
+    report = make_report(make_programme("Response", 2016), force("kent-police"), people, state="published")
+    fake = SimpleUploadedFile("response.html", b"%PDF-1.7\n<html><script>alert(1)</script></html>", "text/html")
+    with pytest.raises(ValidationError, match="must be a PDF"):
+        publication.pcc_response_record(report=report, actor=people.editor, file=fake)
+    report.refresh_from_db()
+    assert not report.pcc_response_file
+    publication.pcc_response_record(
+        report=report, actor=people.editor, file=SimpleUploadedFile("../../evil name.html", a_pdf())
+    )
+    report.refresh_from_db()
+    first = report.pcc_response_file.name
+    assert first.startswith("pcc-responses/") and first.endswith(".pdf") and "evil" not in first
+    page = client.get(reverse("public:report", args=[report.slug])).content.decode()
+    assert reverse("public:pcc_response", args=[report.slug]) in page
+    served = client.get(reverse("public:pcc_response", args=[report.slug]))
+    assert served.status_code == HTTPStatus.OK and served["Content-Type"] == "application/pdf"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(served.streaming_content).startswith(b"%PDF-")
+    # Replaced: the old file is gone once the change commits.
+    storage = report.pcc_response_file.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.pcc_response_record(report=report, actor=people.editor, file=SimpleUploadedFile("r.pdf", a_pdf()))
+    report.refresh_from_db()
+    assert report.pcc_response_file.name != first and not storage.exists(first)
+    # Withdrawn: not served.
+    publication.report_withdraw(report=report, actor=people.editor, reason="Legal review.")
+    assert client.get(reverse("public:pcc_response", args=[report.slug])).status_code == HTTPStatus.NOT_FOUND
