@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
+from accounts import throttle
+from accounts.client_address import client_address
 from inspectorate.forms import GovUKForm
 
 
@@ -45,6 +47,22 @@ class SignInForm(GovUKForm, AuthenticationForm):
 
     def clean_username(self) -> str:
         return lockout_username(None, {"username": self.cleaned_data["username"]})
+
+    def clean(self) -> dict[str, Any]:
+        """Refused without trying the password while the client's address has failed too often across
+        accounts (django-axes locks one account from one address; this stops spraying many)."""
+        address = client_address(self.request) if self.request is not None else ""
+        if throttle.sign_ins_blocked(address):
+            raise forms.ValidationError(
+                "There have been too many failed sign-ins from your network: wait 15 minutes, then try again",
+                code="throttled",
+            )
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if getattr(error, "code", None) == "invalid_login":
+                throttle.sign_in_failed(address)
+            raise
 
 
 class PasswordResetRequestForm(GovUKForm):

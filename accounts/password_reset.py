@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts import throttle
 from accounts.models import User
 from inspectorate.celery import enqueue_on_commit
 from inspectorate.mail import absolute, email_send
@@ -33,28 +33,17 @@ class TooManyRequests(Exception):
     """This client has asked too often: it is told to wait, which says nothing about any account."""
 
 
-def _within(key: str, limit: int) -> bool:
-    """Count one more against ``key`` in this hour's window; whether it is still within ``limit``."""
-    cache.add(key, 0, timeout=HOUR)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=HOUR)
-        count = 1
-    return count <= limit
-
-
 def password_reset_request(*, email: str, client: str) -> None:
     """Someone asks for a reset link for ``email`` from ``client`` (an IP address). Raises
     ``TooManyRequests`` past the client's limit. Sends (later, by a task) only to an active account,
     within its own limit; otherwise does nothing, and says nothing of it."""
-    if not _within(f"password-reset:client:{client}", REQUESTS_PER_CLIENT_PER_HOUR):
+    if not throttle.within(f"password-reset:client:{client}", REQUESTS_PER_CLIENT_PER_HOUR, seconds=HOUR):
         raise TooManyRequests
     address = email.strip().lower()
     user = User.objects.filter(email__iexact=address, is_active=True).first()
     if user is None or not user.has_usable_password():
         return
-    if not _within(f"password-reset:account:{user.pk}", EMAILS_PER_ACCOUNT_PER_HOUR):
+    if not throttle.within(f"password-reset:account:{user.pk}", EMAILS_PER_ACCOUNT_PER_HOUR, seconds=HOUR):
         return
     enqueue_on_commit(SEND_TASK, user.pk)
 

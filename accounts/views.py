@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from accounts import password_reset
+from accounts.client_address import client_address
 from accounts.forms import NewPasswordForm, PasswordResetRequestForm
 from accounts.models import User
 
@@ -24,9 +25,7 @@ def password_reset_request(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            password_reset.password_reset_request(
-                email=form.cleaned_data["email"], client=request.META.get("REMOTE_ADDR", "")
-            )
+            password_reset.password_reset_request(email=form.cleaned_data["email"], client=client_address(request))
         except password_reset.TooManyRequests:
             form.add_error("email", "You have asked for too many links: wait an hour, then try again")
         else:

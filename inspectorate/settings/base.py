@@ -149,6 +149,12 @@ INSPECTORS_READ_ALL_DRAFTS = env_bool("INSPECTORS_READ_ALL_DRAFTS")
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address behind the proxies listed here (accounts/client_address.py): comma-separated
+# addresses or networks, e.g. "10.0.0.0/8". Empty: REMOTE_ADDR, as without a proxy.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address_for_axes"
+#: Failed sign-ins from one address, across every account, before it must wait (password spraying).
+SIGN_IN_FAILURES_PER_ADDRESS = int(os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "20"))
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.forms.lockout_username"

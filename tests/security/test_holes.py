@@ -244,3 +244,80 @@ def test_the_pcc_response_is_a_parsed_pdf_under_a_random_name_served_after_go_li
     # Withdrawn: not served.
     publication.report_withdraw(report=report, actor=people.editor, reason="Legal review.")
     assert client.get(reverse("public:pcc_response", args=[report.slug])).status_code == HTTPStatus.NOT_FOUND
+
+
+# --- Client addresses behind the proxy, and password spraying --------------------------------------
+
+PROXY = "10.0.0.5"
+
+
+@pytest.fixture
+def behind_the_proxy(settings):  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    cache.clear()  # counts of earlier tests
+
+
+def sign_in(email: str, password: str, *, via: str, client_ip: str):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    return Client(REMOTE_ADDR=via, HTTP_X_FORWARDED_FOR=client_ip).post(
+        "/accounts/login/", {"username": email, "password": password}
+    )
+
+
+def test_the_client_address_is_read_past_trusted_proxies_only(behind_the_proxy) -> None:
+    from django.test import RequestFactory
+
+    from accounts.client_address import client_address
+
+    def seen(remote: str, forwarded: str) -> str:
+        return client_address(RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded))
+
+    assert seen(PROXY, "203.0.113.7") == "203.0.113.7"
+    assert seen(PROXY, "198.51.100.1, 203.0.113.7, 10.0.0.9") == "203.0.113.7"  # past two trusted hops only
+    assert seen("192.0.2.9", "203.0.113.7") == "192.0.2.9"  # not from a proxy: its claim is ignored
+    assert seen(PROXY, "not-an-address") == PROXY
+
+
+def test_a_lock_out_behind_the_proxy_is_of_one_client_not_everyone(behind_the_proxy, inspector, settings) -> None:
+    from tests.factories import PASSWORD
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(inspector.email, "guess", via=PROXY, client_ip="203.0.113.7")
+    assert (
+        sign_in(inspector.email, PASSWORD, via=PROXY, client_ip="203.0.113.7").status_code
+        == HTTPStatus.TOO_MANY_REQUESTS
+    )
+    assert sign_in(inspector.email, PASSWORD, via=PROXY, client_ip="198.51.100.1").status_code == HTTPStatus.FOUND
+
+
+def test_spraying_many_accounts_from_one_address_is_stopped(behind_the_proxy, make_user, settings) -> None:
+    from accounts.roles import Role
+    from tests.factories import PASSWORD
+
+    settings.SIGN_IN_FAILURES_PER_ADDRESS = 10
+    people = [make_user(Role.INSPECTOR) for _ in range(12)]
+    for person in people[:11]:  # one guess each: axes locks no account
+        sign_in(person.email, "Winter2026!", via=PROXY, client_ip="203.0.113.7")
+    refused = sign_in(people[11].email, PASSWORD, via=PROXY, client_ip="203.0.113.7")
+    assert "too many failed sign-ins from your network" in refused.content.decode()
+    # Someone else, elsewhere, signs in.
+    assert sign_in(people[11].email, PASSWORD, via=PROXY, client_ip="198.51.100.1").status_code == HTTPStatus.FOUND
+
+
+def test_password_reset_throttles_the_client_not_the_proxy(behind_the_proxy, client) -> None:
+    from django.test import Client
+
+    from accounts import password_reset
+
+    for number in range(password_reset.REQUESTS_PER_CLIENT_PER_HOUR + 1):
+        last = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7").post(
+            reverse("password_reset"), {"email": f"n{number}@example.org"}
+        )
+    assert "too many links" in last.content.decode()
+    other = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.1").post(
+        reverse("password_reset"), {"email": "someone@example.org"}
+    )
+    assert other.status_code == HTTPStatus.FOUND
