@@ -20,6 +20,19 @@ def lockout_username(request: Any, credentials: dict[str, Any] | None) -> str:
     return ""
 
 
+def email_address_field() -> forms.EmailField:
+    """The address a person signs in with, as every staff form asks for it."""
+    return forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
 class SignInForm(GovUKForm, AuthenticationForm):
     """Sign in with an e-mail address and a password."""
 
@@ -32,15 +45,7 @@ class SignInForm(GovUKForm, AuthenticationForm):
 
     def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
-        self.fields["username"] = forms.EmailField(
-            label="Email address",
-            max_length=254,
-            error_messages={
-                "required": "Enter your email address",
-                "invalid": "Enter an email address in the correct format, like name@example.org",
-            },
-            widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        )
+        self.fields["username"] = email_address_field()
         self.fields["password"].label = "Password"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
         self.fields["password"].error_messages["required"] = "Enter your password"
@@ -68,15 +73,7 @@ class SignInForm(GovUKForm, AuthenticationForm):
 class PasswordResetRequestForm(GovUKForm):
     submit_label = "Send the link"
 
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
+    email = email_address_field()
 
 
 class NewPasswordForm(GovUKForm, SetPasswordForm):  # type: ignore[type-arg]

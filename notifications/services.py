@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -134,16 +135,24 @@ def notifications_email_due(*, limit: int = 500) -> dict[str, int]:
         ):
             continue  # another task has it
         notification = Notification.objects.select_related("recipient").get(pk=pk)
-        try:
-            mail.notification_send(notification)
-        except Exception:
+        if _deliver([pk], partial(mail.notification_send, notification), f"notification {pk}"):
+            sent += 1
+        else:
             failed += 1
-            logger.warning("Could not email notification %s; it will be tried again", pk, exc_info=True)
-            Notification.objects.filter(pk=pk).update(email_claimed_at=None)
-            continue
-        Notification.objects.filter(pk=pk).update(emailed_at=timezone.now())
-        sent += 1
     return {"sent": sent, "failed": failed}
+
+
+def _deliver(pks: list[int], send: Callable[[], None], what: str) -> bool:
+    """Send the claimed notifications ``pks`` by calling ``send``; mark them emailed, or, if sending
+    failed, release the claim so that a later run tries again. Whether it was sent."""
+    try:
+        send()
+    except Exception:
+        logger.warning("Could not email %s; it will be tried again", what, exc_info=True)
+        Notification.objects.filter(pk__in=pks).update(email_claimed_at=None)
+        return False
+    Notification.objects.filter(pk__in=pks).update(emailed_at=timezone.now())
+    return True
 
 
 def digests_send() -> dict[str, int]:
@@ -164,14 +173,8 @@ def digests_send() -> dict[str, int]:
             .select_related("recipient")
             .order_by("created_at")
         )
-        pks = [n.pk for n in batch]
-        try:
-            mail.digest_send(batch)
-        except Exception:
+        if _deliver([n.pk for n in batch], partial(mail.digest_send, batch), f"the digest of person {person_id}"):
+            sent += 1
+        else:
             failed += 1
-            logger.warning("Could not email the digest of person %s; it will be tried again", person_id, exc_info=True)
-            Notification.objects.filter(pk__in=pks).update(email_claimed_at=None)
-            continue
-        Notification.objects.filter(pk__in=pks).update(emailed_at=timezone.now())
-        sent += 1
     return {"sent": sent, "failed": failed}
