@@ -26,6 +26,7 @@ from publishing.models import Edition, PressRelease
 from reports.errors import WorkflowError
 from reports.forms import ApproveForm
 from reports.models import Report, ReportState
+from reports.selectors import reports_for_workspace
 from reports.views.common import (
     get_report,
     refusal_messages,
@@ -219,7 +220,9 @@ def programme_schedule(request: HttpRequest, programme_id: int) -> HttpResponse:
                 return redirect(request.path)
         status = HTTPStatus.BAD_REQUEST
     reports = list(
-        Report.objects.filter(inspection__programme=programme)
+        # Only the reports this person may read (an inspector on none of them sees none).
+        reports_for_workspace(actor(request))
+        .filter(inspection__programme=programme)
         .select_related("inspection__force")
         .prefetch_related("editions")
         .order_by("inspection__force__name")

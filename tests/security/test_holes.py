@@ -321,3 +321,11 @@ def test_password_reset_throttles_the_client_not_the_proxy(behind_the_proxy, cli
         reverse("password_reset"), {"email": "someone@example.org"}
     )
     assert other.status_code == HTTPStatus.FOUND
+
+
+def test_the_publication_day_page_lists_only_the_reports_one_may_read(client, written_report, other_inspector) -> None:
+    client.force_login(other_inspector)
+    page = client.get(
+        reverse("publishing:programme_schedule", args=[written_report.inspection.programme_id])
+    ).content.decode()
+    assert f"/workspace/reports/{written_report.pk}/" not in page
