@@ -1,0 +1,136 @@
+"""Every staff URL by every role, as a matrix: what a GET answers for each, on a draft whose team is
+the inspector and whose lead is the lead inspector. The test fails when a URL of the workspace, the
+accounts or the admin's people pages is not in the matrix, so a new page cannot slip in unjudged.
+
+302: to sign in. 403: signed in, not allowed. 404: a draft this person may not read (not there to
+them). 405: an act, taken by POST only (tests/reports/test_views.py posts each act by role).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from accounts import urls as account_urls
+from inspections.models import Finding
+from reports import services
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "inspector", "other_inspector", "lead_inspector", "editor", "administrator")
+ANYONE_STAFF = (302, 200, 200, 200, 200, 200)
+READERS = (302, 200, 404, 200, 200, 200)  # the draft's team, lead inspectors, editors, administrators
+POST_ONLY = (302, 405, 405, 405, 405, 405)
+
+MATRIX: dict[str, tuple[int, ...]] = {
+    "reports:dashboard": ANYONE_STAFF,
+    "reports:preview": POST_ONLY,
+    "reports:start": POST_ONLY,
+    "reports:report_list": ANYONE_STAFF,
+    "reports:report": READERS,
+    "reports:parts_assign": (302, 403, 404, 200, 403, 200),
+    "reports:deadline_change": (302, 403, 403, 200, 200, 200),
+    "reports:part": READERS,
+    "reports:judgments": READERS,
+    "reports:findings": READERS,
+    "reports:finding_edit": (302, 200, 404, 200, 403, 200),
+    "reports:finding_remove": (302, 200, 404, 200, 403, 200),
+    "reports:earlier_findings": READERS,
+    "reports:history": READERS,
+    "reports:trail": READERS,
+    "reports:trail_csv": READERS,
+    "reports:compare": READERS,
+    "reports:restore": POST_ONLY,
+    "reports:review": READERS,
+    "reports:comment_add": POST_ONLY,
+    "reports:comment_resolve": POST_ONLY,
+    "reports:submit": POST_ONLY,
+    "reports:request_changes": POST_ONLY,
+    "reports:sign_off": POST_ONLY,
+    "reports:fact_checks": READERS,
+    "reports:inspection_trail": (302, 200, 403, 200, 200, 200),
+    "reports:inspection_trail_csv": (302, 200, 403, 200, 200, 200),
+    "reports:all_trail": (302, 403, 403, 403, 403, 200),
+    "reports:all_trail_csv": (302, 403, 403, 403, 403, 200),
+    "publishing:approve": POST_ONLY,
+    "publishing:publication": READERS,
+    "publishing:press_release": READERS,
+    "publishing:programmes": ANYONE_STAFF,
+    "publishing:programme_board": ANYONE_STAFF,  # a draft they may not read shows as "Not shown to you"
+    "publishing:programme_schedule": ANYONE_STAFF,  # lists only the reports each may read
+    "notifications:list": ANYONE_STAFF,
+    "notifications:open": POST_ONLY,
+    "notifications:mark_all_read": POST_ONLY,
+    "notifications:settings": ANYONE_STAFF,
+    "notifications:outbox": (302, 404, 404, 404, 404, 404),  # with DEBUG on only
+    "login": (200, 302, 302, 302, 302, 302),
+    "logout": (405, 405, 405, 405, 405, 405),
+    "password_reset": (200, 200, 200, 200, 200, 200),
+    "password_reset_done": (200, 200, 200, 200, 200, 200),
+    "password_reset_confirm": (200, 200, 200, 200, 200, 200),  # an unknown link: "This link does not work"
+    "password_reset_complete": (200, 200, 200, 200, 200, 200),
+    # The admin's people pages: administrators grant roles (never superuser, tests/security/test_holes.py).
+    "admin:accounts_user_changelist": (302, 403, 403, 403, 403, 200),
+    "admin:accounts_user_change": (302, 403, 403, 403, 403, 200),
+    "admin:accounts_user_add": (302, 403, 403, 403, 403, 200),
+    "admin:auth_group_changelist": (302, 403, 403, 403, 403, 200),
+    "admin:auth_group_add": (302, 403, 403, 403, 403, 200),
+}
+
+
+def staff_patterns() -> list[tuple[str, frozenset[str]]]:
+    """Each staff URL's name, with the names of the arguments its pattern takes."""
+    patterns = [
+        (f"{namespace}:{pattern.name}", frozenset(pattern.pattern.converters))
+        for namespace in ("reports", "publishing", "notifications")
+        for pattern in get_resolver().namespace_dict[namespace][1].url_patterns
+    ]
+    return patterns + [
+        (str(pattern.name), frozenset(pattern.pattern.converters)) for pattern in account_urls.urlpatterns
+    ]
+
+
+def url_names() -> list[str]:
+    return [name for name, _ in staff_patterns()]
+
+
+def test_the_matrix_knows_every_staff_url() -> None:
+    unknown = [name for name in url_names() if name not in MATRIX]
+    assert not unknown, f"URLs no one has judged: add them to MATRIX with who may open them: {unknown}"
+
+
+@pytest.fixture
+def urls(written_report, editor, inspector) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    report = written_report
+    finding = Finding.objects.create(inspection=report.inspection, kind=Finding.Kind.AREA_FOR_IMPROVEMENT, text="x")
+    comment = services.comment_add(report=report, actor=editor, body="A comment.", part="summary")
+    values = {
+        "pk": report.pk,
+        "inspection_id": report.inspection_id,
+        "milestone": "first_draft",
+        "key": "summary",
+        "finding_id": finding.pk,
+        "number": 1,
+        "comment_id": comment.pk,
+        "programme_id": report.inspection.programme_id,
+        "uidb64": "MQ",
+        "token": "not-a-token",
+    }
+    found = {name: reverse(name, kwargs={key: values[key] for key in keys}) for name, keys in staff_patterns()}
+    found["admin:accounts_user_changelist"] = reverse("admin:accounts_user_changelist")
+    found["admin:accounts_user_change"] = reverse("admin:accounts_user_change", args=[inspector.pk])
+    found["admin:accounts_user_add"] = reverse("admin:accounts_user_add")
+    found["admin:auth_group_changelist"] = reverse("admin:auth_group_changelist")
+    found["admin:auth_group_add"] = reverse("admin:auth_group_add")
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_staff_url_answers_each_role_as_the_matrix_says(client, request, urls, name: str) -> None:
+    answers = []
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(request.getfixturevalue(role))
+        answers.append(client.get(urls[name]).status_code)
+    assert tuple(answers) == MATRIX[name], dict(zip(ROLES, answers, strict=True))
