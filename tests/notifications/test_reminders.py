@@ -8,7 +8,6 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.roles import Role
 from inspections.timetable import Milestone, ProgrammeDeadline
 from notifications.kinds import Delivery, Kind
 from notifications.models import Notification
@@ -16,7 +15,7 @@ from publishing import services as publication
 from publishing.services import reminders
 from reports import fact_checks
 from reports.models import FactCheck, Report, ReportState
-from tests.publishing.helpers import force, make_programme, make_report, render_all
+from tests.publishing.helpers import force, make_programme, make_report
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +68,7 @@ def test_a_pcc_response_due_in_a_week_and_then_overdue_tells_the_editors(people,
     assert any("is overdue" in subject for subject in subjects) and any("is due on" in subject for subject in subjects)
 
 
-def test_a_go_live_running_late_tells_every_editor_urgently_once(people, editor, make_user, monkeypatch) -> None:
+def test_a_go_live_running_late_tells_every_editor_urgently_once(people, editor, monkeypatch) -> None:
     programme = make_programme("Late", 2016)
     report = make_report(programme, force("kent-police"), people, state="scheduled")
     editor.notification_settings.create(kind=Kind.GO_LIVE_LATE, delivery=Delivery.OFF)  # not honoured
@@ -111,7 +110,7 @@ def test_a_pdf_that_fails_its_last_attempt_tells_every_editor_urgently(people, e
     assert notification is not None and "the typesetter stopped" in notification.body
 
 
-def test_a_passed_deadline_tells_the_team_once(people, make_user) -> None:
+def test_a_passed_deadline_tells_the_team_once(people) -> None:
     programme = make_programme("Deadlines", 2016)
     report = make_report(programme, force("kent-police"), people, state="draft")
     inspection = report.inspection
@@ -131,4 +130,3 @@ def test_a_passed_deadline_tells_the_team_once(people, make_user) -> None:
     assert deadlines_passed_notify(today=today) == 0
     assert told(Kind.DEADLINE) == {people.inspector.email, people.lead.email}
     assert "First draft submitted" in Notification.objects.filter(kind=Kind.DEADLINE).first().subject
-    _ = render_all, make_user, Role

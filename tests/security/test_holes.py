@@ -7,7 +7,6 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from reports import services
 from reports.models import Section
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +28,6 @@ def test_a_question_title_from_the_admin_is_text_in_every_form_label(client, rep
         page = client.get(url).content.decode()
         assert PAYLOAD not in page, url
         assert "&lt;img src=x" in page, url
-    _ = services, HTTPStatus, inspector
 
 
 def test_an_administrator_who_is_not_a_superuser_cannot_make_one(client, administrator, inspector, make_user) -> None:
@@ -59,7 +57,6 @@ def test_an_administrator_who_is_not_a_superuser_cannot_make_one(client, adminis
     assert client.post(root_url, {"email": "x@example.org", "name": "X"}).status_code == HTTPStatus.FORBIDDEN
     password_url = reverse("admin:auth_user_password_change", args=[root.pk])
     assert client.get(password_url).status_code == HTTPStatus.FORBIDDEN
-    _ = make_user
 
 
 @pytest.mark.parametrize(
@@ -167,8 +164,6 @@ def test_direction_overrides_are_stripped_from_every_stored_text_whatever_the_do
 def test_an_inspector_reads_only_the_drafts_of_their_own_inspections(
     client, written_report, other_inspector, settings
 ) -> None:
-    from reports.models import Report
-
     settings.INSPECTORS_READ_ALL_DRAFTS = False
     client.force_login(other_inspector)  # on no team
     for name in ("reports:report", "reports:review", "reports:history", "reports:findings", "reports:judgments"):
@@ -182,7 +177,6 @@ def test_an_inspector_reads_only_the_drafts_of_their_own_inspections(
     # Where the setting allows it, every inspector reads every draft.
     settings.INSPECTORS_READ_ALL_DRAFTS = True
     assert client.get(reverse("reports:report", args=[written_report.pk])).status_code == HTTPStatus.OK
-    _ = Report
 
 
 def test_the_team_lead_inspectors_and_editors_read_the_draft(

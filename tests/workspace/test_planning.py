@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
 from inspections.timetable import InspectionDeadline, Milestone, ProgrammeDeadline
 from notifications.kinds import Kind
 from notifications.models import Notification
@@ -115,7 +114,7 @@ def test_offsets_count_working_days_from_the_end_of_fieldwork(report) -> None:
 
 
 def test_the_report_page_shows_deadlines_assignments_and_a_current_sign_off(
-    client, written_report, lead_inspector, inspector, make_user
+    client, written_report, lead_inspector, inspector
 ) -> None:
     from reports import record
 
@@ -137,7 +136,6 @@ def test_the_report_page_shows_deadlines_assignments_and_a_current_sign_off(
     )
     page = client.get(reverse("reports:report", args=[written_report.pk])).content.decode()
     assert "Stale</strong>" in page
-    _ = make_user, Role
 
 
 def test_parts_are_not_assigned_once_the_report_is_settled(report, lead_inspector, inspector, editor) -> None:
