@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from accounts.demo import DEMO_USERS
 from accounts.models import User
 from accounts.roles import Role
 from inspections.models import (
@@ -34,15 +35,6 @@ from inspections.models import (
 from inspections.selectors import earlier_findings_without_outcome
 
 DEMO_MARK = "Demo:"
-
-DEMO_USERS = {
-    "inspector@example.org": ("Sam Inspector", Role.INSPECTOR),
-    "lead@example.org": ("Jo Lead", Role.LEAD_INSPECTOR),
-    "editor@example.org": ("Alex Editor", Role.EDITOR),
-    # A second editor, so that the two-person rule on corrections can be walked on the demo.
-    "editor2@example.org": ("Kit Editor", Role.EDITOR),
-    "admin@example.org": ("Ada Administrator", Role.ADMINISTRATOR),
-}
 
 # HM Inspectors who led the published years: Wendy Williams as in the seed press release,
 # the others invented. They have no password: they exist to be named on reports.

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from accounts.demo import DEMO_USERS
 from publishing.demo import inspections as demo
 from publishing.demo import reports as reports_demo
 from publishing.demo import workspace as workspace_demo
@@ -25,5 +26,9 @@ class Command(BaseCommand):
             f"{reports} reports; {work['overdue_drafts']} first drafts overdue."
         )
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
-        for email, (name, role) in demo.DEMO_USERS.items():
+        for email, (name, role) in DEMO_USERS.items():
             self.stdout.write(f"  {email:<24} {role.value} ({name})")
+        if settings.DEMO_USERS_SKIP_SECOND_FACTOR:
+            self.stdout.write("They sign in without a second factor (DEMO_USERS_SKIP_SECOND_FACTOR is on).")
+        else:
+            self.stdout.write("Editors and administrators set up an authenticator app when they first sign in.")
