@@ -27,15 +27,18 @@ assets: build/static/inspectorate.css
 
 install: $(VENV)/.installed node_modules/.installed assets
 
+# The demo's people sign in without a second factor; `make run DEMO_USERS_SKIP_SECOND_FACTOR=0` asks them too.
+DEMO_USERS_SKIP_SECOND_FACTOR ?= 1
+
 ## make run: set up, migrate, load the demo, serve on http://127.0.0.1:$(PORT) with a worker and scheduler.
 run: install
 	@mkdir -p var
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=1 DEMO_USERS_SKIP_SECOND_FACTOR=$(DEMO_USERS_SKIP_SECOND_FACTOR) $(BIN)/python manage.py seed_demo
 	@echo
 	@echo "Serving http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/). Ctrl-C stops the web server, worker and scheduler."
 	@echo
-	DJANGO_DEBUG=1 SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
+	DJANGO_DEBUG=1 DEMO_USERS_SKIP_SECOND_FACTOR=$(DEMO_USERS_SKIP_SECOND_FACTOR) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
 
 ## make test: the whole suite (SQLite and a filesystem broker unless DATABASE_URL / REDIS_URL say otherwise),
 ## in a process per core (TEST_PROCESSES=0 runs it in one).

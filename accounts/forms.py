@@ -89,3 +89,35 @@ class NewPasswordForm(GovUKForm, SetPasswordForm):  # type: ignore[type-arg]
         self.fields["new_password2"].label = "Confirm the new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
         self.error_messages["password_mismatch"] = "Enter the same password in both fields"  # noqa: S105 - a message
+
+
+class SecondFactorCodeForm(GovUKForm):
+    """The code asked for after the password: from the authenticator app, or a recovery code."""
+
+    submit_label = "Continue"
+
+    code = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        max_length=40,
+        error_messages={"required": "Enter the security code"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+    )
+
+
+class AuthenticatorConfirmForm(GovUKForm):
+    """The first code from a newly scanned authenticator app, which proves it has the key."""
+
+    submit_label = "Confirm"
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="6 digits. The code changes every 30 seconds.",
+        max_length=20,
+        error_messages={"required": "Enter the code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-10"}
+        ),
+    )

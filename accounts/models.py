@@ -57,3 +57,29 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+
+class SecurityEvent(models.Model):
+    """Something that changed how a person signs in: a record that is only ever added to.
+
+    Written by ``accounts.second_factor`` in the same transaction as the change itself, and shown
+    (read-only) in the admin beside the person.
+    """
+
+    class Kind(models.TextChoices):
+        SECOND_FACTOR_SET_UP = "second_factor_set_up", "Set up an authenticator app"
+        RECOVERY_CODES_REPLACED = "recovery_codes_replaced", "Replaced the recovery codes"
+        RECOVERY_CODE_USED = "recovery_code_used", "Signed in with a recovery code"
+        SECOND_FACTOR_REMOVED = "second_factor_removed", "Removed the second factor"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-at", "-pk")
+        indexes = (models.Index(fields=("user", "-at")),)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()}"

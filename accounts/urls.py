@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import security_views, views
 from accounts.forms import SignInForm
 
 urlpatterns = [
@@ -17,4 +17,9 @@ urlpatterns = [
     path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
     path("reset/<uidb64>/<token>/", views.NewPasswordView.as_view(), name="password_reset_confirm"),
     path("reset/done/", views.password_reset_complete, name="password_reset_complete"),
+    path("second-factor/", security_views.verify, name="second_factor_verify"),
+    path("second-factor/set-up/", security_views.set_up, name="second_factor_set_up"),
+    path("security/", security_views.security, name="security"),
+    path("security/recovery-codes/", security_views.recovery_codes, name="recovery_codes"),
+    path("security/turn-off/", security_views.turn_off, name="second_factor_turn_off"),
 ]

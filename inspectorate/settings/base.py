@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "accounts",
     "inspections",
     "notifications",
@@ -80,6 +84,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session has passed a second factor (request.user.is_verified()), then the rule that
+    # editors and administrators must have (accounts/second_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of authentication.
@@ -159,6 +167,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.forms.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Second factors (accounts/second_factor.py): editors and administrators must sign in with a code from
+# an authenticator app (or a recovery code) as well as their password; inspectors may choose to.
+OTP_TOTP_ISSUER = SERVICE_NAME
+#: Let the people `make run` creates (accounts/demo.py) in without a second factor, so that the demo can
+#: be walked. Only for a machine of your own: production settings refuse to start with it on.
+DEMO_USERS_SKIP_SECOND_FACTOR = env_bool("DEMO_USERS_SKIP_SECOND_FACTOR")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

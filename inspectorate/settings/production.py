@@ -6,10 +6,18 @@ TLS is assumed to end at a proxy in front that sets X-Forwarded-Proto.
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env_bool
 
 DEBUG = False
+
+if env_bool("DEMO_USERS_SKIP_SECOND_FACTOR"):
+    raise ImproperlyConfigured(
+        "DEMO_USERS_SKIP_SECOND_FACTOR is for a machine of your own: production asks everyone who publishes for a "
+        "second factor."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

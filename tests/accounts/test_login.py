@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from tests.factories import PASSWORD
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_repeated_guessing_locks_the_account_out(client, inspector) -> None:
 
 
 def test_signing_out_ends_the_session(client, inspector) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     response = client.post("/accounts/logout/")
     assert response.status_code == HTTPStatus.FOUND
     assert "_auth_user_id" not in client.session

@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts import password_reset
 from accounts.roles import Role
 from tests.notifications.servers import text_and_html
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def test_the_answer_is_the_same_whether_or_not_the_address_has_an_account(
 
 def test_the_link_sets_a_new_password_once_and_ends_other_sessions(client, inspector, inbox, settings) -> None:
     elsewhere = Client()
-    elsewhere.force_login(inspector)
+    sign_in(elsewhere, inspector)
     assert elsewhere.get(reverse("reports:dashboard")).status_code == HTTPStatus.OK
     assert password_reset.password_reset_send(user_id=inspector.pk)
     [message] = inbox.to(inspector.email)

@@ -220,21 +220,58 @@ def _save_evidence(page: Page, name: str) -> None:
 
 
 def login(page: Page, live_server_url: str, email: str, password: str = PASSWORD, *, next_path: str = "") -> None:
-    """Sign in through the sign-in form, as a person would.
+    """Sign in through the sign-in form, as a person would, second factor included.
 
-    Waits for the page the form leads to (``LOGIN_REDIRECT_URL``, or ``next_path``). Raises
-    AssertionError with the page's error summary if the sign-in was refused.
+    An editor or administrator is given an authenticator app first (a real django-otp device, set up
+    here rather than through its page, which ``test_second_factor.py`` walks), and the code the app
+    would show is typed on the code page. Waits for the page the form leads to (``LOGIN_REDIRECT_URL``,
+    or ``next_path``). Raises AssertionError with the page's error summary if the sign-in was refused.
     """
+    from accounts.models import User
+    from accounts.second_factor import second_factor_required
+
+    person = User.objects.filter(email=email).first()
+    device = authenticator_of(person) if person is not None and second_factor_required(person) else None
     query = f"?{urlencode({'next': next_path})}" if next_path else ""
     page.goto(f"{live_server_url}/accounts/login/{query}")
     page.get_by_label("Email address", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in", exact=True).click()
-    if urlsplit(page.url).path == "/accounts/login/":
+    if device is not None and urlsplit(page.url).path == "/accounts/second-factor/":
+        page.get_by_label("Security code", exact=True).fill(authenticator_code(device))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue", exact=True).click()
+    if urlsplit(page.url).path in {"/accounts/login/", "/accounts/second-factor/"}:
         summary = page.locator(".govuk-error-summary")
         problem = summary.inner_text() if summary.count() else page.title()
         raise AssertionError(f"Signing in as {email} failed: {problem}")
+
+
+def authenticator_of(person: Any) -> Any:
+    """``person``'s authenticator app (a TOTPDevice), made if they have none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.second_factor import APP_NAME, authenticator
+
+    return authenticator(person) or TOTPDevice.objects.create(user=person, name=APP_NAME, confirmed=True)
+
+
+def authenticator_code(device: Any) -> str:
+    """The code ``device``'s app shows that it has not yet accepted: the current one, or the next if the
+    current one was used (it accepts one step ahead), waiting for a new step if that was used too."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    while device.last_t >= totp.t() + 1:
+        time.sleep(1)
+        totp.time = time.time()
+    if device.last_t >= totp.t():
+        totp.time += device.step
+    return f"{totp.token():0{device.digits}d}"
 
 
 @functools.cache

@@ -17,6 +17,7 @@ from reports.models import ReportEvent
 from reports.record import RecommendationInput, cause_of_concern_create
 from reports.services import report_start
 from tests.factories import FindingFactory, InspectionFactory, JudgmentFactory, ProgrammeFactory
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def record(inspection: Inspection) -> dict[str, object]:
 
 def client_for(client, request, role: str):  # type: ignore[no-untyped-def]
     if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
+        sign_in(client, request.getfixturevalue(role))
     return client
 
 
@@ -128,7 +129,7 @@ def test_admin_pages_by_role(client, request, record, role: str, app_label: str,
 
 def test_an_inspector_off_the_team_cannot_post_a_change(client, other_inspector, inspection) -> None:
     judgment = JudgmentFactory(inspection=inspection, narrative="Original")
-    client.force_login(other_inspector)
+    sign_in(client, other_inspector)
     response = client.post(
         reverse("admin:inspections_judgment_change", args=[judgment.pk]),
         {
@@ -145,7 +146,7 @@ def test_an_inspector_off_the_team_cannot_post_a_change(client, other_inspector,
 
 def test_an_inspector_can_only_add_records_to_their_own_inspections(client, inspector, inspection) -> None:
     elsewhere = InspectionFactory(programme=ProgrammeFactory())
-    client.force_login(inspector)
+    sign_in(client, inspector)
     page = client.get(reverse("admin:inspections_areaforimprovement_add"))
     choices = page.context["adminform"].form.fields["inspection"].queryset
     assert list(choices) == [inspection]
@@ -160,7 +161,7 @@ def test_an_inspector_can_only_add_records_to_their_own_inspections(client, insp
 def test_a_cause_of_concern_cannot_be_saved_in_the_admin_without_a_recommendation(
     client, inspector, inspection
 ) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     prefix = "recommendations"
     response = client.post(
         reverse("admin:inspections_causeofconcern_add"),
@@ -204,7 +205,7 @@ def test_the_inspection_page_lists_the_forces_open_findings_from_earlier_years(c
     open_afi = FindingFactory(inspection=earlier, text="Improve the recording of stop and search.")
     current = InspectionFactory(programme=ProgrammeFactory(year=2016), team=[inspector])
     FindingOutcome.objects.create(inspection=current, finding=open_afi, outcome=FindingOutcome.Outcome.STILL_OPEN)
-    client.force_login(inspector)
+    sign_in(client, inspector)
     page = client.get(reverse("admin:inspections_inspection_change", args=[current.pk])).content.decode()
     assert "Improve the recording of stop and search." in page
     assert "Still open" in page
@@ -212,7 +213,7 @@ def test_the_inspection_page_lists_the_forces_open_findings_from_earlier_years(c
 
 def test_the_inspection_list_filters_by_region_and_grade(client, administrator, inspection) -> None:
     JudgmentFactory(inspection=inspection)
-    client.force_login(administrator)
+    sign_in(client, administrator)
     url = reverse("admin:inspections_inspection_changelist")
     good = Judgment.objects.get(inspection=inspection).grade_id
     assert (
@@ -226,7 +227,7 @@ def test_the_inspection_list_filters_by_region_and_grade(client, administrator, 
 
 
 def test_users_are_listed_with_their_roles(client, administrator: User) -> None:
-    client.force_login(administrator)
+    sign_in(client, administrator)
     page = client.get(reverse("admin:accounts_user_changelist")).content.decode()
     assert "Ada Admin" in page
     assert "Administrator" in page

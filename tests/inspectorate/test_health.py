@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import OperationalError
 
 from inspectorate import health
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -95,5 +96,5 @@ def test_the_details_are_for_staff_and_the_token_only(client, inspector, monkeyp
     wrong = client.get("/healthz", headers={"Authorization": "Bearer not-the-token"}).json()
     assert "checks" not in wrong
     assert "vendor" in details(client).json()["checks"]["database"]
-    client.force_login(inspector)
+    sign_in(client, inspector)
     assert "checks" in client.get("/healthz").json()

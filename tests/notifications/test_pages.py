@@ -11,6 +11,7 @@ from django.urls import reverse
 from notifications import services as notifications
 from notifications.kinds import Delivery, Kind
 from notifications.models import Notification, NotificationSetting
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def tell(person, key: str, link: str = "/workspace/", **extra):  # type: ignore[
 
 
 def test_the_header_counts_unread_notifications(client, inspector) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     page = client.get(reverse("reports:dashboard")).content.decode()
     assert ">Notifications</a>" in page  # none unread: no count
     tell(inspector, "a")
@@ -35,7 +36,7 @@ def test_the_header_counts_unread_notifications(client, inspector) -> None:
 def test_opening_a_notification_marks_it_read_and_leads_to_the_work(client, inspector, editor) -> None:
     mine = tell(inspector, "a", link="/workspace/reports/1/")
     theirs = tell(editor, "b")
-    client.force_login(inspector)
+    sign_in(client, inspector)
     page = client.get(reverse("notifications:list")).content.decode()
     assert "About a" in page and "About b" not in page
     assert client.get(reverse("notifications:open", args=[mine.pk])).status_code == HTTPStatus.METHOD_NOT_ALLOWED
@@ -51,7 +52,7 @@ def test_opening_a_notification_marks_it_read_and_leads_to_the_work(client, insp
 
 def test_a_link_off_the_site_is_not_followed(client, inspector) -> None:
     notification = tell(inspector, "a", link="https://elsewhere.example/")
-    client.force_login(inspector)
+    sign_in(client, inspector)
     response = client.post(reverse("notifications:open", args=[notification.pk]))
     assert response["Location"] == reverse("notifications:list")
 
@@ -59,7 +60,7 @@ def test_a_link_off_the_site_is_not_followed(client, inspector) -> None:
 def test_mark_all_read(client, inspector) -> None:
     tell(inspector, "a")
     tell(inspector, "b")
-    client.force_login(inspector)
+    sign_in(client, inspector)
     response = client.post(reverse("notifications:mark_all_read"), follow=True)
     assert "2 notifications marked as read" in response.content.decode()
     assert not Notification.objects.filter(read_at__isnull=True).exists()
@@ -68,7 +69,7 @@ def test_mark_all_read(client, inspector) -> None:
 def test_the_list_is_paginated(client, inspector) -> None:
     for number in range(30):
         tell(inspector, f"n{number:02}")
-    client.force_login(inspector)
+    sign_in(client, inspector)
     first = client.get(reverse("notifications:list")).content.decode()
     second = client.get(reverse("notifications:list") + "?page=2").content.decode()
     assert first.count('id="notification-') == 25 and second.count('id="notification-') == 5
@@ -76,7 +77,7 @@ def test_the_list_is_paginated(client, inspector) -> None:
 
 
 def test_settings_save_each_choice_and_urgent_kinds_are_not_offered(client, inspector) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     page = client.get(reverse("notifications:settings")).content.decode()
     assert Kind.SUBMITTED.label in page
     assert Kind.PDF_FAILED.label not in page  # urgent: not a choice
@@ -90,7 +91,7 @@ def test_settings_save_each_choice_and_urgent_kinds_are_not_offered(client, insp
 
 
 def test_a_settings_form_with_a_bad_choice_says_so(client, inspector) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     response = client.post(reverse("notifications:settings"), {Kind.COMMENT: "sometimes"})
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
@@ -103,7 +104,7 @@ def test_the_mail_kept_by_make_run_is_listed_with_debug_on_only(client, inspecto
     settings.EMAIL_FILE_PATH = str(tmp_path)
     tell(inspector, "a")
     notifications.notifications_email_due()
-    client.force_login(inspector)
+    sign_in(client, inspector)
     settings.DEBUG = False
     assert client.get(reverse("notifications:outbox")).status_code == HTTPStatus.NOT_FOUND
     settings.DEBUG = True
@@ -113,7 +114,7 @@ def test_the_mail_kept_by_make_run_is_listed_with_debug_on_only(client, inspecto
 
 def test_notification_pages_are_for_staff_only(client, make_user) -> None:
     assert client.get(reverse("notifications:list")).status_code == HTTPStatus.FOUND  # to sign in
-    client.force_login(make_user())  # no role
+    sign_in(client, make_user())  # no role
     assert client.get(reverse("notifications:list")).status_code == HTTPStatus.FORBIDDEN
 
 
@@ -126,9 +127,9 @@ def test_the_kept_mail_shows_each_person_only_their_own(
     tell(inspector, "for-ivy")
     tell(editor, "for-ed")
     notifications.notifications_email_due()
-    client.force_login(inspector)
+    sign_in(client, inspector)
     page = client.get(reverse("notifications:outbox")).content.decode()
     assert "About for-ivy" in page and "About for-ed" not in page
-    client.force_login(administrator)
+    sign_in(client, administrator)
     page = client.get(reverse("notifications:outbox")).content.decode()
     assert "About for-ivy" in page and "About for-ed" in page

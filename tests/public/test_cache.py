@@ -20,6 +20,7 @@ from public import cache as public_cache
 from publishing import services as publication
 from reports.recommendations import recommendation_update_add
 from tests.publishing.helpers import force, make_programme, make_report, page, render_all
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +179,7 @@ def test_signed_in_users_are_never_served_or_given_a_shared_page(client, page_ca
     anonymous = client.get(url)
     assert anonymous["Cache-Control"] == "public, max-age=60"
     staff = Client()
-    staff.force_login(make_user(Role.EDITOR))
+    sign_in(staff, make_user(Role.EDITOR))
     response = staff.get(url)
     body = response.content.decode()
     assert "Sign out" in body and "Sign out" not in anonymous.content.decode()

@@ -51,6 +51,11 @@ STAFF_NAMES = (
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "second_factor_verify",
+    "second_factor_set_up",
+    "security",
+    "recovery_codes",
+    "second_factor_turn_off",
 )
 #: Redirects to a static file, with no content of their own.
 ASSET_NAMES = ("favicon",)

@@ -21,6 +21,7 @@ from tests.factories import grade
 from tests.public.test_embargo_walk import PUBLIC_NAMES, PUBLIC_NAMESPACES, body_of, concrete_urls, public_patterns
 from tests.publishing.helpers import force, make_programme, make_report, render_all
 from tests.reports.test_record_lifecycle import _admin_form_data
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def test_a_published_record_changes_nothing_public_until_a_correction_then_every
     assert OLD_AFI in before[report_page][1]
 
     staff = Client()
-    staff.force_login(people.inspector)
+    sign_in(staff, people.inspector)
     with django_capture_on_commit_callbacks(execute=True):
         # The record services: an area for improvement reworded.
         afi = Finding.objects.get(inspection=inspection, text=OLD_AFI)

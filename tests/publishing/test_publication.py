@@ -21,6 +21,7 @@ from reports import services
 from reports.models import ReportEvent, ReportState
 from tests.factories import ready_inspection, write_whole_report
 from tests.publishing.helpers import render_all
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -311,10 +312,10 @@ def test_rendering_twice_keeps_one_file(approved, editor) -> None:
 
 def test_the_editor_schedules_in_the_workspace(client, approved, editor, inspector) -> None:
     url = reverse("publishing:publication", kwargs={"pk": approved.pk})
-    client.force_login(inspector)
+    sign_in(client, inspector)
     assert client.get(url).status_code == HTTPStatus.OK
     assert client.post(url, {"action": "publish_now"}).status_code == HTTPStatus.FORBIDDEN
-    client.force_login(editor)
+    sign_in(client, editor)
     bad = client.post(url, {"action": "schedule", **go_live_fields("2001-01-01", "00:01")})
     assert bad.status_code == HTTPStatus.BAD_REQUEST and "must be in the future" in bad.content.decode()
     garbage = client.post(url, {"action": "schedule", **go_live_fields("2017-02-30", "25:99")})

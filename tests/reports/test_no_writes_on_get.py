@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
 from tests.publishing.helpers import force, make_programme, make_report
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_opening_any_page_writes_nothing(people, fast_pdfs, administrator, djang
     opened = 0
     for user in (people.inspector, people.lead, people.editor, administrator):
         client = Client()
-        client.force_login(user)
+        sign_in(client, user)
         for report in reports:
             for name in names:
                 if name.endswith("_csv"):

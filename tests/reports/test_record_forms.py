@@ -16,6 +16,7 @@ from reports import record, services
 from reports.models import Report
 from tests.factories import FindingFactory, InspectionFactory, ProgrammeFactory, grade
 from tests.publishing.helpers import force, make_programme, make_report
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def judgment(report: Report, number: int) -> Judgment:
 
 
 def test_two_judgments_filled_at_once_are_both_saved(client, inspector, report) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     response = client.post(
         judgments_url(report),
         judgments_post(
@@ -67,7 +68,7 @@ def test_two_judgments_filled_at_once_are_both_saved(client, inspector, report) 
 
 
 def test_an_invalid_item_keeps_every_value_typed_and_saves_nothing(client, inspector, report) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     before = list(Judgment.objects.order_by("pk").values_list("grade_id", "narrative", "updated_at"))
     data = judgments_post(report, q1=("inadequate", "Typed for question one."))
     question_two = report.inspection.programme.questions.get(number=2)
@@ -98,7 +99,7 @@ def checked(page: str, name: str) -> str | None:
 
 
 def test_an_unchanged_item_is_not_rewritten(client, inspector, report) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     Judgment.objects.filter(inspection=report.inspection).update(narrative="Good.\nOn two lines.")
     before = {j.pk: j.updated_at for j in Judgment.objects.filter(inspection=report.inspection)}
     response = client.post(judgments_url(report), judgments_post(report, q2=("good", "Only this one changes.")))
@@ -114,7 +115,7 @@ def test_an_unchanged_item_is_not_rewritten(client, inspector, report) -> None:
 
 
 def test_a_new_judgment_left_empty_is_not_required(client, inspector, report) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     judgment(report, 2).delete()
     question_two = report.inspection.programme.questions.get(number=2)
     data = {**judgments_post(report, q1=("good", "Only question one.")), f"question-{question_two.pk}-narrative": ""}
@@ -125,7 +126,7 @@ def test_a_new_judgment_left_empty_is_not_required(client, inspector, report) ->
 
 def test_a_report_no_longer_editable_refuses_with_a_message_and_keeps_the_values(client, people, fast_pdfs) -> None:
     scheduled = make_report(make_programme("Frozen", 2016), force("west-midlands-police"), people, state="scheduled")
-    client.force_login(people.inspector)
+    sign_in(client, people.inspector)
     response = client.post(judgments_url(scheduled), judgments_post(scheduled, q1=("inadequate", "Typed too late.")))
     page = response.content.decode()
     assert response.status_code == HTTPStatus.BAD_REQUEST
@@ -136,7 +137,7 @@ def test_a_report_no_longer_editable_refuses_with_a_message_and_keeps_the_values
 
 @pytest.mark.parametrize("role", ["editor", "other_inspector"])
 def test_only_the_team_may_post_judgments(client, request, report, role: str) -> None:
-    client.force_login(request.getfixturevalue(role))
+    sign_in(client, request.getfixturevalue(role))
     response = client.post(judgments_url(report), judgments_post(report, q1=("inadequate", "Not mine.")))
     assert judgment(report, 1).grade.slug == "good"
     if role == "other_inspector":
@@ -167,7 +168,7 @@ def earlier_url(report: Report) -> str:
 
 def test_every_earlier_finding_is_saved_in_one_submission(client, inspector, report, earlier) -> None:
     first, second = earlier
-    client.force_login(inspector)
+    sign_in(client, inspector)
     page = client.get(earlier_url(report)).content.decode()
     assert page.count(">Save</button>") == 1 and "Improve stop and search records." in page
     response = client.post(
@@ -187,7 +188,7 @@ def test_every_earlier_finding_is_saved_in_one_submission(client, inspector, rep
 
 def test_only_an_addressed_finding_is_tagged_green(client, inspector, report, earlier) -> None:
     first, second = earlier
-    client.force_login(inspector)
+    sign_in(client, inspector)
     client.post(
         earlier_url(report),
         {f"finding-{first.pk}-outcome": "addressed", f"finding-{second.pk}-outcome": "open"},
@@ -199,7 +200,7 @@ def test_only_an_addressed_finding_is_tagged_green(client, inspector, report, ea
 
 def test_an_invalid_outcome_keeps_every_value_and_saves_nothing(client, inspector, report, earlier) -> None:
     first, second = earlier
-    client.force_login(inspector)
+    sign_in(client, inspector)
     response = client.post(
         earlier_url(report),
         {
@@ -222,7 +223,7 @@ def test_an_unchanged_outcome_is_not_rewritten(client, inspector, report, earlie
     kept = FindingOutcome.objects.create(
         inspection=report.inspection, finding=first, outcome="open", note="Still open.\nSee 2016."
     )
-    client.force_login(inspector)
+    sign_in(client, inspector)
     response = client.post(
         earlier_url(report),
         {
@@ -237,7 +238,7 @@ def test_an_unchanged_outcome_is_not_rewritten(client, inspector, report, earlie
 
 
 def test_only_the_team_may_post_outcomes(client, editor, report, earlier) -> None:
-    client.force_login(editor)
+    sign_in(client, editor)
     response = client.post(earlier_url(report), {f"finding-{earlier[0].pk}-outcome": "addressed"})
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert not FindingOutcome.objects.exists()
@@ -261,7 +262,7 @@ def test_a_correction_refused_by_the_two_person_rule_shows_why_and_keeps_the_cha
     services.report_save_part(
         report=published, actor=people.editor, part="summary", text="An editor's fix.", based_on=published.version
     )
-    client.force_login(people.editor)
+    sign_in(client, people.editor)
     response = client.post(
         publication_url(published),
         {"action": "correct", "correct-change_note": "Corrected the number of officers in the summary."},
@@ -275,7 +276,7 @@ def test_a_correction_refused_by_the_two_person_rule_shows_why_and_keeps_the_cha
 
 
 def test_withdrawing_without_a_reason_is_refused_and_nothing_is_lost(client, people, published) -> None:
-    client.force_login(people.editor)
+    sign_in(client, people.editor)
     response = client.post(publication_url(published), {"action": "withdraw", "withdraw-reason": "   "})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "Enter the reason for withdrawing the report" in response.content.decode()
@@ -284,7 +285,7 @@ def test_withdrawing_without_a_reason_is_refused_and_nothing_is_lost(client, peo
 
 
 def test_a_correction_with_nothing_to_publish_keeps_the_change_note(client, people, published) -> None:
-    client.force_login(people.editor)
+    sign_in(client, people.editor)
     response = client.post(
         publication_url(published), {"action": "correct", "correct-change_note": "A note with nothing to publish."}
     )
@@ -297,7 +298,7 @@ def test_a_correction_with_nothing_to_publish_keeps_the_change_note(client, peop
 def test_a_withdrawal_refused_by_a_rule_shows_why_and_keeps_the_reason(client, people, published) -> None:
     # Another editor withdrew it while this one was typing.
     publication.report_withdraw(report=published, actor=people.editor, reason="Withdrawn first.")
-    client.force_login(people.editor)
+    sign_in(client, people.editor)
     response = client.post(
         publication_url(published), {"action": "withdraw", "withdraw-reason": "Withdrawn pending a legal review."}
     )
@@ -315,7 +316,7 @@ def test_a_non_editor_posting_to_the_publication_page_gets_403(client, people, p
     services.report_save_part(
         report=published, actor=people.inspector, part="summary", text="A fix.", based_on=published.version
     )
-    client.force_login(people.inspector)
+    sign_in(client, people.inspector)
     response = client.post(
         publication_url(published),
         {
@@ -337,7 +338,7 @@ def test_a_part_saved_after_the_report_was_scheduled_keeps_the_text(client, peop
     scheduled = make_report(
         make_programme("Frozen text", 2016), force("west-midlands-police"), people, state="scheduled"
     )
-    client.force_login(people.inspector)
+    sign_in(client, people.inspector)
     response = client.post(
         reverse("reports:part", kwargs={"pk": scheduled.pk, "key": "summary"}),
         {"text": "A summary typed while it was scheduled.", "based_on": scheduled.version},
@@ -353,7 +354,7 @@ def test_request_changes_without_a_reason_or_too_late_keeps_the_page_and_the_rea
 ) -> None:
     services.report_submit_for_review(report=written_report, actor=inspector)
     url = reverse("reports:request_changes", kwargs={"pk": written_report.pk})
-    client.force_login(editor)
+    sign_in(client, editor)
     response = client.post(url, {"changes-reason": "  "})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "Enter what needs to change" in response.content.decode()
@@ -368,7 +369,7 @@ def test_request_changes_without_a_reason_or_too_late_keeps_the_page_and_the_rea
 
 def test_request_changes_by_an_inspector_is_403(client, inspector, written_report) -> None:
     services.report_submit_for_review(report=written_report, actor=inspector)
-    client.force_login(inspector)
+    sign_in(client, inspector)
     url = reverse("reports:request_changes", kwargs={"pk": written_report.pk})
     assert client.post(url, {"changes-reason": "Mine."}).status_code == HTTPStatus.FORBIDDEN
     assert client.post(url, {"changes-reason": ""}).status_code == HTTPStatus.FORBIDDEN
@@ -377,7 +378,7 @@ def test_request_changes_by_an_inspector_is_403(client, inspector, written_repor
 def test_a_page_saved_after_someone_else_changed_the_record_is_refused_with_nothing_lost(
     client, inspector, lead_inspector, report
 ) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     opened_at = report.record_version
     # The lead saves question 2 after the inspector opened the page.
     record.judgment_record(

@@ -26,6 +26,7 @@ from reports import record, services
 from reports.errors import WorkflowError
 from reports.models import Report, ReportEvent, ReportState
 from tests.factories import FindingFactory, InspectionFactory, ProgrammeFactory, QuestionFactory, grade
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -323,7 +324,7 @@ def test_the_record_services(subject: Record, state: str, kind: str, door: str, 
 @pytest.mark.parametrize("door", ADMIN_DOORS)
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_admin(client: Client, subject: Record, state: str, kind: str, door: str, inspector: User) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     before = subject.snapshot()
     status = ADMIN_DOORS[door](client, subject, kind)
     if state in FROZEN:
@@ -343,7 +344,7 @@ def test_the_workspace_findings_page(
     client: Client, inspector: User, lead_inspector: User, state: str, kind: str
 ) -> None:
     subject = Record(inspector, lead_inspector, state)
-    client.force_login(inspector)
+    sign_in(client, inspector)
     before = subject.snapshot()
     status = workspace_add(client, subject, kind)
     if state in FROZEN:
@@ -362,7 +363,7 @@ def test_someone_off_the_team_is_refused_at_every_door(
     for door in SERVICE_DOORS.values():
         with pytest.raises(PermissionDenied):
             door(subject, "afi", other_inspector)
-    client.force_login(other_inspector)
+    sign_in(client, other_inspector)
     for admin_door in ADMIN_DOORS.values():
         assert admin_door(client, subject, "afi") != HTTPStatus.FOUND
     assert subject.snapshot() == before
@@ -415,7 +416,7 @@ def test_a_finding_others_history_refers_to_stays(client: Client, inspector: Use
     with pytest.raises(ValidationError, match="later inspection has recorded"):
         record.record_item_delete(item=earlier, actor=inspector)
     assert Finding.objects.filter(pk=earlier.pk).exists()
-    client.force_login(inspector)
+    sign_in(client, inspector)
     url = reverse("admin:inspections_areaforimprovement_delete", args=[earlier.pk])
     assert client.post(url, {"post": "yes"}).status_code == HTTPStatus.FORBIDDEN
     assert Finding.objects.filter(pk=earlier.pk).exists()

@@ -19,6 +19,7 @@ from publishing import services as publication
 from reports import fact_checks, record, services
 from reports.models import Report, ReportEvent
 from tests.factories import InspectionFactory, ProgrammeFactory, grade
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,7 @@ def test_the_trail_shows_each_step_of_the_workflow_with_who_revision_and_states(
         ("Changes requested", "Ed Editor", "In review → to Changes requested", str(last - 1), "Tighten the summary."),
         ("Submitted for review", "Ivy Inspector", "Draft → to In review", str(last - 1), ""),
     ]
-    client.force_login(editor)
+    sign_in(client, editor)
     rows = page_rows(client.get(trail_url(walked)))
     shown = [(row["action"], row["who"], row["state"], row["revision"], row["reason"]) for row in rows]
     assert shown[: len(expected)] == expected
@@ -143,7 +144,7 @@ def test_the_trail_shows_each_step_of_the_workflow_with_who_revision_and_states(
 
 
 def test_filters_by_person_and_action_narrow_the_page_and_the_csv(client, walked, editor, inspector) -> None:
-    client.force_login(editor)
+    sign_in(client, editor)
     page = client.get(trail_url(walked), {"actor": editor.pk})
     assert {row["who"] for row in page_rows(page)} == {"Ed Editor"}
     assert [row["action"] for row in page_rows(page)] == ["Approved", "Changes requested"]
@@ -184,7 +185,7 @@ def test_a_point_raised_through_a_fact_check_link_is_the_liaisons_not_the_editor
         report=written_report, actor=editor, liaison_name="Pat Liaison", liaison_email="pat@force.example"
     )
     fact_checks.fact_check_point_raise(fact_check=check, part="summary", text="The date of the visit was 3 May.")
-    client.force_login(editor)
+    sign_in(client, editor)
 
     rows = page_rows(client.get(trail_url(written_report)))
     assert (rows[0]["action"], rows[0]["who"]) == ("Fact-check point raised", LIAISON)
@@ -210,7 +211,7 @@ def test_the_inspection_trail_starts_before_its_report_with_changes_readable(
     record.judgment_record(
         inspection=inspection, actor=inspector, grade=grade("good"), narrative=long_text, pillar=legitimacy()
     )
-    client.force_login(editor)
+    sign_in(client, editor)
     url = reverse("reports:inspection_trail", kwargs={"inspection_id": inspection.pk})
     response = client.get(url)
     (row,) = page_rows(response)
@@ -240,7 +241,7 @@ def test_the_trail_of_every_inspection_filters_by_force_and_programme(client, ad
     record.judgment_record(
         inspection=other, actor=inspector, grade=grade("good"), narrative="Good.", pillar=legitimacy()
     )
-    client.force_login(administrator)
+    sign_in(client, administrator)
     url, csv_url = reverse("reports:all_trail"), reverse("reports:all_trail_csv")
 
     everything = page_rows(client.get(url), across=True)
@@ -259,7 +260,7 @@ def test_the_trail_of_every_inspection_filters_by_force_and_programme(client, ad
 def test_the_csv_keeps_a_spreadsheet_from_running_text_as_a_formula(client, written_report, inspector, editor) -> None:
     report = services.report_submit_for_review(report=written_report, actor=inspector)
     services.report_request_changes(report=report, actor=editor, reason='=HYPERLINK("http://evil.example","Click")')
-    client.force_login(editor)
+    sign_in(client, editor)
     assert csv_rows(client.get(trail_url(report, csv_=True)))[0]["reason"] == (
         '\'=HYPERLINK("http://evil.example","Click")'
     )
@@ -269,7 +270,7 @@ def test_the_html_is_paginated_and_the_csv_is_not(client, editor, written_report
     from reports.views import trail as trail_views
 
     monkeypatch.setattr(trail_views, "PAGE_SIZE", 2)
-    client.force_login(editor)
+    sign_in(client, editor)
     total = ReportEvent.objects.filter(report=written_report).count()
     assert total > 4
     first = client.get(trail_url(written_report))
@@ -296,7 +297,7 @@ def test_the_html_is_paginated_and_the_csv_is_not(client, editor, written_report
     ],
 )
 def test_bad_input_shows_the_page_and_ignores_the_bad_filter(client, administrator, walked, query) -> None:
-    client.force_login(administrator)
+    sign_in(client, administrator)
     everything = len(page_rows(client.get(trail_url(walked))))
     for url in (trail_url(walked), reverse("reports:inspection_trail", args=[walked.inspection_id])):
         response = client.get(url, query)
@@ -310,14 +311,14 @@ def test_bad_input_shows_the_page_and_ignores_the_bad_filter(client, administrat
 
 
 def test_a_query_string_that_is_not_utf8_is_ignored_too(client, editor, walked) -> None:
-    client.force_login(editor)
+    sign_in(client, editor)
     response = client.get(f"{trail_url(walked)}?actor=%ff%fe&action=%c3%28")
     assert len(page_rows(response)) == ReportEvent.objects.filter(report=walked).count()
     assert client.get(f"{trail_url(walked, csv_=True)}?action=%ff").status_code == HTTPStatus.OK
 
 
 def test_an_unknown_report_or_inspection_is_404(client, administrator) -> None:
-    client.force_login(administrator)
+    sign_in(client, administrator)
     assert client.get(reverse("reports:trail", args=[999999])).status_code == HTTPStatus.NOT_FOUND
     assert client.get(reverse("reports:inspection_trail", args=[999999])).status_code == HTTPStatus.NOT_FOUND
 
@@ -348,7 +349,7 @@ def page_url(name: str, report: Report) -> str:
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_who_may_read_each_trail(client, request, written_report, role: str, name: str) -> None:
     if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
+        sign_in(client, request.getfixturevalue(role))
     response = client.get(page_url(name, written_report))
     if role in PAGES[name]:
         assert response.status_code == HTTPStatus.OK
@@ -365,33 +366,33 @@ def test_who_may_read_each_trail(client, request, written_report, role: str, nam
 def test_the_report_navigation_offers_the_trail_only_to_those_who_may_read_it(
     client, request, written_report, role: str
 ) -> None:
-    client.force_login(request.getfixturevalue(role))
+    sign_in(client, request.getfixturevalue(role))
     page = client.get(reverse("reports:report", kwargs={"pk": written_report.pk})).content.decode()
     assert (trail_url(written_report) in page) is (role in ONE_INSPECTION)
 
 
 @pytest.mark.parametrize("role", ROLES[1:])
 def test_the_dashboard_offers_the_trail_of_everything_to_administrators(client, request, role: str) -> None:
-    client.force_login(request.getfixturevalue(role))
+    sign_in(client, request.getfixturevalue(role))
     page = client.get(reverse("reports:dashboard")).content.decode()
     assert (reverse("reports:all_trail") in page) is (role == "administrator")
 
 
 def test_a_member_of_staff_who_left_the_team_no_longer_reads_its_trail(client, inspector, written_report) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     assert client.get(trail_url(written_report)).status_code == HTTPStatus.OK
     written_report.inspection.team.remove(inspector)
     assert client.get(trail_url(written_report)).status_code == HTTPStatus.NOT_FOUND  # nor the draft itself
 
 
 def test_the_history_page_points_to_the_trail(client, inspector, written_report) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     history = client.get(reverse("reports:history", kwargs={"pk": written_report.pk})).content.decode()
     assert f'href="{trail_url(written_report)}">audit trail</a>' in history
 
 
 def test_the_trail_answers_only_get(client, editor, written_report) -> None:
-    client.force_login(editor)
+    sign_in(client, editor)
     assert client.post(trail_url(written_report)).status_code == HTTPStatus.METHOD_NOT_ALLOWED
 
 
@@ -399,7 +400,7 @@ def test_the_trail_answers_only_get(client, editor, written_report) -> None:
 
 
 def test_the_admin_lists_filters_and_exports_the_events(client, administrator, walked, editor) -> None:
-    client.force_login(administrator)
+    sign_in(client, administrator)
     changelist = reverse("admin:reports_reportevent_changelist")
     page = client.get(changelist, {"action": "Approved"})
     assert page.status_code == HTTPStatus.OK
@@ -426,7 +427,7 @@ def test_the_admin_lists_filters_and_exports_the_events(client, administrator, w
 
 @pytest.mark.parametrize("role", ("inspector", "lead_inspector", "editor"))
 def test_only_administrators_export_from_the_admin(client, request, written_report, role: str) -> None:
-    client.force_login(request.getfixturevalue(role))
+    sign_in(client, request.getfixturevalue(role))
     assert client.get(reverse("admin:reports_reportevent_csv")).status_code == HTTPStatus.FORBIDDEN
 
 

@@ -18,6 +18,7 @@ from reports import fact_checks, record, services
 from reports.models import FactCheck, ReportState
 from tests.factories import grade
 from tests.publishing.helpers import render_all
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_every_state_and_a_correction_leave_a_trail_with_the_right_actor_revisio
         publication.publication_sweep()
         publication.report_withdraw(report=report, actor=editor2, reason="Withdrawn to test the trail.")
 
-    client.force_login(editor)
+    sign_in(client, editor)
     response = client.get(f"/workspace/reports/{report.pk}/trail.csv")
     assert response.status_code == HTTPStatus.OK
     content = b"".join(response.streaming_content) if response.streaming else response.content

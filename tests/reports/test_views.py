@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from reports import fact_checks, services
 from reports.models import ReportState
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ STAFF = ROLES[1:]
 
 def as_role(client, request, role):  # type: ignore[no-untyped-def]
     if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
+        sign_in(client, request.getfixturevalue(role))
     return client
 
 
@@ -148,7 +149,7 @@ def test_every_action_by_role(client, request, written_report, inspector, role: 
 
 
 def test_transitions_answer_get_with_405(client, inspector, written_report) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     assert (
         client.get(reverse("reports:submit", kwargs={"pk": written_report.pk})).status_code
         == HTTPStatus.METHOD_NOT_ALLOWED
@@ -160,9 +161,9 @@ def test_two_people_saving_from_one_revision_get_the_conflict_page_and_both_text
 ) -> None:
     url = reverse("reports:part", kwargs={"pk": written_report.pk, "key": "summary"})
     base = written_report.version
-    client.force_login(lead_inspector)
+    sign_in(client, lead_inspector)
     assert client.post(url, {"text": "The lead's summary.", "based_on": base}).status_code == HTTPStatus.FOUND
-    client.force_login(inspector)
+    sign_in(client, inspector)
     response = client.post(url, {"text": "The inspector's summary.", "based_on": base})
     page = response.content.decode()
     assert response.status_code == HTTPStatus.CONFLICT
@@ -191,7 +192,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text", HOSTILE, ids=["script", "onerror", "javascript-link", "onclick", "broken", "1MB"])
 def test_hostile_input_is_stored_clean_or_refused_with_a_message(client, inspector, written_report, text: str) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     url = reverse("reports:part", kwargs={"pk": written_report.pk, "key": "summary"})
     response = client.post(url, {"text": text, "based_on": written_report.version})
     assert response.status_code in (HTTPStatus.FOUND, HTTPStatus.BAD_REQUEST)
@@ -212,7 +213,7 @@ def test_hostile_input_is_stored_clean_or_refused_with_a_message(client, inspect
 
 
 def test_non_utf8_form_data_is_a_clear_error_not_a_500(client, inspector, written_report) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     url = reverse("reports:part", kwargs={"pk": written_report.pk, "key": "summary"})
     response = client.post(
         url,
@@ -223,7 +224,7 @@ def test_non_utf8_form_data_is_a_clear_error_not_a_500(client, inspector, writte
 
 
 def test_a_malformed_save_is_a_clear_error(client, inspector, written_report) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     url = reverse("reports:part", kwargs={"pk": written_report.pk, "key": "summary"})
     response = client.post(url, {"text": "x", "based_on": "not-a-number"})
     assert response.status_code == HTTPStatus.BAD_REQUEST

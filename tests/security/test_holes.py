@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from reports.models import Section
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def test_a_question_title_from_the_admin_is_text_in_every_form_label(client, rep
     question = section.question
     question.short_title = PAYLOAD
     question.save()
-    client.force_login(lead_inspector)
+    sign_in(client, lead_inspector)
     for url in (
         reverse("reports:part", args=[report.pk, section.key]),
         reverse("reports:parts_assign", args=[report.pk]),
@@ -33,7 +34,7 @@ def test_a_question_title_from_the_admin_is_text_in_every_form_label(client, rep
 def test_an_administrator_who_is_not_a_superuser_cannot_make_one(client, administrator, inspector, make_user) -> None:
     from accounts.models import User
 
-    client.force_login(administrator)
+    sign_in(client, administrator)
     url = reverse("admin:accounts_user_change", args=[inspector.pk])
     page = client.get(url).content.decode()
     assert 'name="is_superuser"' not in page  # shown, not offered
@@ -46,6 +47,9 @@ def test_an_administrator_who_is_not_a_superuser_cannot_make_one(client, adminis
             "is_active": "on",
             "is_staff": "on",
             "is_superuser": "on",
+            # The read-only inline of sign-in security events.
+            "security_events-TOTAL_FORMS": "0",
+            "security_events-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]
@@ -69,14 +73,14 @@ def test_an_administrator_who_is_not_a_superuser_cannot_make_one(client, adminis
     ],
 )
 def test_malformed_ids_on_the_fact_check_page_answer_400(client, written_report, lead_inspector, data) -> None:
-    client.force_login(lead_inspector)
+    sign_in(client, lead_inspector)
     response = client.post(reverse("reports:fact_checks", args=[written_report.pk]), data)
     assert response.status_code == HTTPStatus.BAD_REQUEST
 
 
 @pytest.mark.parametrize("edition", ["abc", "", "9" * 30])
 def test_a_malformed_edition_id_on_the_publication_page_answers_400(client, written_report, editor, edition) -> None:
-    client.force_login(editor)
+    sign_in(client, editor)
     response = client.post(
         reverse("publishing:publication", args=[written_report.pk]), {"action": "retry", "edition": edition}
     )
@@ -85,7 +89,7 @@ def test_a_malformed_edition_id_on_the_publication_page_answers_400(client, writ
 
 @pytest.mark.parametrize("to", ["99999999999999999999999", "99999999999", "-1", "²"])
 def test_an_out_of_range_revision_to_compare_is_not_a_500(client, written_report, inspector, to) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     response = client.get(reverse("reports:compare", args=[written_report.pk]), {"to": to})
     assert response.status_code in (HTTPStatus.OK, HTTPStatus.FOUND)
 
@@ -165,7 +169,7 @@ def test_an_inspector_reads_only_the_drafts_of_their_own_inspections(
     client, written_report, other_inspector, settings
 ) -> None:
     settings.INSPECTORS_READ_ALL_DRAFTS = False
-    client.force_login(other_inspector)  # on no team
+    sign_in(client, other_inspector)  # on no team
     for name in ("reports:report", "reports:review", "reports:history", "reports:findings", "reports:judgments"):
         assert client.get(reverse(name, args=[written_report.pk])).status_code == HTTPStatus.NOT_FOUND, name
     assert client.get(reverse("reports:part", args=[written_report.pk, "summary"])).status_code == HTTPStatus.NOT_FOUND
@@ -186,7 +190,7 @@ def test_the_team_lead_inspectors_and_editors_read_the_draft(
 
     another_lead = make_user(Role.LEAD_INSPECTOR)
     for person in (inspector, lead_inspector, editor, another_lead):
-        client.force_login(person)
+        sign_in(client, person)
         assert client.get(reverse("reports:report", args=[written_report.pk])).status_code == HTTPStatus.OK
 
 
@@ -253,7 +257,7 @@ def behind_the_proxy(settings):  # type: ignore[no-untyped-def]
     cache.clear()  # counts of earlier tests
 
 
-def sign_in(email: str, password: str, *, via: str, client_ip: str):  # type: ignore[no-untyped-def]
+def password_sign_in(email: str, password: str, *, via: str, client_ip: str):  # type: ignore[no-untyped-def]
     from django.test import Client
 
     return Client(REMOTE_ADDR=via, HTTP_X_FORWARDED_FOR=client_ip).post(
@@ -279,12 +283,14 @@ def test_a_lock_out_behind_the_proxy_is_of_one_client_not_everyone(behind_the_pr
     from tests.factories import PASSWORD
 
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        sign_in(inspector.email, "guess", via=PROXY, client_ip="203.0.113.7")
+        password_sign_in(inspector.email, "guess", via=PROXY, client_ip="203.0.113.7")
     assert (
-        sign_in(inspector.email, PASSWORD, via=PROXY, client_ip="203.0.113.7").status_code
+        password_sign_in(inspector.email, PASSWORD, via=PROXY, client_ip="203.0.113.7").status_code
         == HTTPStatus.TOO_MANY_REQUESTS
     )
-    assert sign_in(inspector.email, PASSWORD, via=PROXY, client_ip="198.51.100.1").status_code == HTTPStatus.FOUND
+    assert (
+        password_sign_in(inspector.email, PASSWORD, via=PROXY, client_ip="198.51.100.1").status_code == HTTPStatus.FOUND
+    )
 
 
 def test_spraying_many_accounts_from_one_address_is_stopped(behind_the_proxy, make_user, settings) -> None:
@@ -294,11 +300,14 @@ def test_spraying_many_accounts_from_one_address_is_stopped(behind_the_proxy, ma
     settings.SIGN_IN_FAILURES_PER_ADDRESS = 10
     people = [make_user(Role.INSPECTOR) for _ in range(12)]
     for person in people[:11]:  # one guess each: axes locks no account
-        sign_in(person.email, "Winter2026!", via=PROXY, client_ip="203.0.113.7")
-    refused = sign_in(people[11].email, PASSWORD, via=PROXY, client_ip="203.0.113.7")
+        password_sign_in(person.email, "Winter2026!", via=PROXY, client_ip="203.0.113.7")
+    refused = password_sign_in(people[11].email, PASSWORD, via=PROXY, client_ip="203.0.113.7")
     assert "too many failed sign-ins from your network" in refused.content.decode()
     # Someone else, elsewhere, signs in.
-    assert sign_in(people[11].email, PASSWORD, via=PROXY, client_ip="198.51.100.1").status_code == HTTPStatus.FOUND
+    assert (
+        password_sign_in(people[11].email, PASSWORD, via=PROXY, client_ip="198.51.100.1").status_code
+        == HTTPStatus.FOUND
+    )
 
 
 def test_password_reset_throttles_the_client_not_the_proxy(behind_the_proxy, client) -> None:
@@ -318,7 +327,7 @@ def test_password_reset_throttles_the_client_not_the_proxy(behind_the_proxy, cli
 
 
 def test_the_publication_day_page_lists_only_the_reports_one_may_read(client, written_report, other_inspector) -> None:
-    client.force_login(other_inspector)
+    sign_in(client, other_inspector)
     page = client.get(
         reverse("publishing:programme_schedule", args=[written_report.inspection.programme_id])
     ).content.decode()

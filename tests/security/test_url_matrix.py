@@ -8,12 +8,17 @@ them). 405: an act, taken by POST only (tests/reports/test_views.py posts each a
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import get_resolver, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import urls as account_urls
+from accounts.middleware import STAFF_PREFIXES
 from inspections.models import Finding
 from reports import services
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +74,12 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "password_reset_done": (200, 200, 200, 200, 200, 200),
     "password_reset_confirm": (200, 200, 200, 200, 200, 200),  # an unknown link: "This link does not work"
     "password_reset_complete": (200, 200, 200, 200, 200, 200),
+    # Back to where they were going: nobody signed in here has a code due.
+    "second_factor_verify": (302, 302, 302, 302, 302, 302),
+    "second_factor_set_up": (302, 200, 200, 200, 200, 200),
+    "security": ANYONE_STAFF,
+    "recovery_codes": POST_ONLY,
+    "second_factor_turn_off": POST_ONLY,
     # The admin's people pages: administrators grant roles (never superuser, tests/security/test_holes.py).
     "admin:accounts_user_changelist": (302, 403, 403, 403, 403, 200),
     "admin:accounts_user_change": (302, 403, 403, 403, 403, 200),
@@ -131,6 +142,30 @@ def test_each_staff_url_answers_each_role_as_the_matrix_says(client, request, ur
     for role in ROLES:
         client.logout()
         if role != "anonymous":
-            client.force_login(request.getfixturevalue(role))
+            sign_in(client, request.getfixturevalue(role))
         answers.append(client.get(urls[name]).status_code)
     assert tuple(answers) == MATRIX[name], dict(zip(ROLES, answers, strict=True))
+
+
+@pytest.mark.parametrize("role", ["editor", "administrator"])
+def test_every_staff_url_asks_editors_and_administrators_for_the_second_factor_first(
+    client, request, urls, role: str
+) -> None:
+    """Signed in with the password alone: every staff URL sends them to set up an app, then, once they
+    have one, to enter its code; and brings them back afterwards."""
+    person = request.getfixturevalue(role)
+    staff_urls = sorted(url for url in urls.values() if url.startswith(STAFF_PREFIXES))
+    assert len(staff_urls) > 40
+    client.force_login(person)  # the password alone
+    for url in staff_urls:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == f"{reverse('second_factor_set_up')}?{urlencode({'next': url})}"
+    TOTPDevice.objects.create(user=person, name="Authenticator app", confirmed=True)
+    for url in staff_urls:
+        response = client.post(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == f"{reverse('second_factor_verify')}?{urlencode({'next': url})}"
+    # An inspector, for whom it is a choice, is let through with the password alone.
+    client.force_login(request.getfixturevalue("inspector"))
+    assert client.get(reverse("reports:dashboard")).status_code == 200

@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 
 from reports import record
 from reports.models import ReportEvent
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +37,14 @@ def test_an_events_changes_are_a_table(client, administrator, written_report, in
         narrative="A new narrative.",
     )
     event = ReportEvent.objects.filter(record_change=True).latest("at")
-    client.force_login(administrator)
+    sign_in(client, administrator)
     page = client.get(reverse("admin:reports_reportevent_change", args=[event.pk])).content.decode()
     assert "<table class='app-changes'>" in page and "A new narrative." in page
     assert '{"narrative"' not in page and "p.m." not in page and "a.m." not in page
 
 
 def test_the_programme_admin_has_its_timetable_and_editors(client, administrator, written_report) -> None:
-    client.force_login(administrator)
+    sign_in(client, administrator)
     programme = written_report.inspection.programme
     page = client.get(reverse("admin:inspections_programme_change", args=[programme.pk])).content.decode()
     assert "Timetable" in page and 'name="timetable-TOTAL_FORMS"' in page

@@ -16,6 +16,7 @@ from notifications.models import Notification
 from reports.models import ReportEvent, ReportState
 from tests.factories import InspectionFactory
 from tests.publishing.helpers import force, make_programme, make_report
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -45,13 +46,13 @@ def forces_in_order(page: str) -> list[str]:
 
 
 def test_the_programmes_page_leads_to_each_board(client, programme, people) -> None:
-    client.force_login(people.inspector)
+    sign_in(client, people.inspector)
     page = client.get(reverse("publishing:programmes")).content.decode()
     assert reverse("publishing:programme_board", args=[programme.pk]) in page
 
 
 def test_the_board_shows_every_force_with_its_state_checks_pdf_and_deadline(client, programme, people) -> None:
-    client.force_login(people.inspector)
+    sign_in(client, people.inspector)
     page = board(client, programme)
     assert forces_in_order(page) == ["Essex Police", "Kent Police", "Surrey Police", "Sussex Police"]
     assert "Not started" in page and "Approved" in page
@@ -61,7 +62,7 @@ def test_the_board_shows_every_force_with_its_state_checks_pdf_and_deadline(clie
 
 
 def test_filters_and_order_come_from_the_address(client, programme, people) -> None:
-    client.force_login(people.inspector)
+    sign_in(client, people.inspector)
     assert forces_in_order(board(client, programme, state=ReportState.APPROVED)) == ["Essex Police", "Surrey Police"]
     assert forces_in_order(board(client, programme, state="not_started")) == ["Sussex Police"]
     assert forces_in_order(board(client, programme, overdue="on")) == ["Kent Police", "Sussex Police"]
@@ -91,7 +92,7 @@ def test_an_editor_schedules_a_selection_for_one_moment(client, programme, peopl
 
     surrey, essex = (programme.inspections.get(force__slug=slug).report for slug in ("surrey-police", "essex-police"))
     moment = timezone.localtime(timezone.now() + datetime.timedelta(days=2)).replace(second=0, microsecond=0)
-    client.force_login(people.editor)
+    sign_in(client, people.editor)
     url = reverse("publishing:programme_board", args=[programme.pk])
     response = client.post(
         url,
@@ -112,7 +113,7 @@ def test_scheduling_a_selection_with_a_draft_changes_nothing_and_says_why(client
 
     kent, surrey = (programme.inspections.get(force__slug=slug).report for slug in ("kent-police", "surrey-police"))
     day = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
-    client.force_login(people.editor)
+    sign_in(client, people.editor)
     response = client.post(
         reverse("publishing:programme_board", args=[programme.pk]),
         {"action": "schedule", "report": [kent.pk, surrey.pk, "x"], **go_live_fields(day, "09:00")},
@@ -125,7 +126,7 @@ def test_scheduling_a_selection_with_a_draft_changes_nothing_and_says_why(client
 
 def test_an_editor_asks_leads_for_sign_off(client, programme, people) -> None:
     kent = programme.inspections.get(force__slug="kent-police").report
-    client.force_login(people.editor)
+    sign_in(client, people.editor)
     response = client.post(
         reverse("publishing:programme_board", args=[programme.pk]),
         {"action": "sign_off", "report": [kent.pk]},
@@ -138,7 +139,7 @@ def test_an_editor_asks_leads_for_sign_off(client, programme, people) -> None:
 
 
 def test_only_editors_act_on_a_selection(client, programme, people) -> None:
-    client.force_login(people.inspector)
+    sign_in(client, people.inspector)
     url = reverse("publishing:programme_board", args=[programme.pk])
     assert client.post(url, {"action": "sign_off"}).status_code == HTTPStatus.FORBIDDEN
     assert 'name="report"' not in board(client, programme)
@@ -152,7 +153,7 @@ def test_a_selection_with_a_report_scheduled_for_another_moment_is_refused(clien
     elsewhere = timezone.now() + datetime.timedelta(days=9)
     publication.report_schedule(report=surrey, actor=people.editor, go_live_at=elsewhere)
     day = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
-    client.force_login(people.editor)
+    sign_in(client, people.editor)
     response = client.post(
         reverse("publishing:programme_board", args=[programme.pk]),
         {"action": "schedule", "report": [surrey.pk, essex.pk], **go_live_fields(day, "09:00")},

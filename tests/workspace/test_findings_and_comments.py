@@ -14,6 +14,7 @@ from inspections.models import Finding, FindingOutcome
 from reports import services
 from reports.models import ReportEvent
 from tests.factories import InspectionFactory
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def finding(written_report):  # type: ignore[no-untyped-def]
 
 
 def test_the_team_changes_a_finding_and_the_change_is_audited(client, written_report, finding, inspector) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     url = reverse("reports:finding_edit", args=[written_report.pk, finding.pk])
     assert "Improve vetting." in client.get(url).content.decode()
     empty = client.post(url, {"question": "", "text": ""})
@@ -43,7 +44,7 @@ def test_a_recommendations_deadline_uses_the_date_input(client, written_report, 
     recommendation = Finding.objects.create(
         inspection=written_report.inspection, kind=Finding.Kind.RECOMMENDATION, text="Do it."
     )
-    client.force_login(inspector)
+    sign_in(client, inspector)
     url = reverse("reports:finding_edit", args=[written_report.pk, recommendation.pk])
     page = client.get(url).content.decode()
     assert 'name="deadline_0"' in page and 'type="date"' not in page
@@ -55,7 +56,7 @@ def test_a_recommendations_deadline_uses_the_date_input(client, written_report, 
 
 
 def test_removing_a_finding_asks_first(client, written_report, finding, inspector) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     url = reverse("reports:finding_remove", args=[written_report.pk, finding.pk])
     page = client.get(url).content.decode()
     assert "Remove this area for improvement?" in page
@@ -72,7 +73,7 @@ def test_a_finding_others_followed_up_cannot_be_removed(
     FindingOutcome.objects.create(
         inspection=later, finding=finding, outcome=FindingOutcome.Outcome.ADDRESSED, recorded_by=lead_inspector
     )
-    client.force_login(inspector)
+    sign_in(client, inspector)
     url = reverse("reports:finding_remove", args=[written_report.pk, finding.pk])
     assert "cannot be removed" in client.get(url).content.decode()
     assert client.post(url).status_code == HTTPStatus.CONFLICT
@@ -81,7 +82,7 @@ def test_a_finding_others_followed_up_cannot_be_removed(
 
 def test_only_the_team_changes_findings(client, written_report, finding, other_inspector) -> None:
     """An inspector on no team of it may not even read the draft: to them it is not there."""
-    client.force_login(other_inspector)
+    sign_in(client, other_inspector)
     assert (
         client.get(reverse("reports:finding_edit", args=[written_report.pk, finding.pk])).status_code
         == HTTPStatus.NOT_FOUND
@@ -97,7 +98,7 @@ def test_review_comments_sit_beside_their_part(client, written_report, inspector
     on_summary = services.comment_add(report=report, actor=editor, body="Shorter, please.", part="summary")
     on_section = services.comment_add(report=report, actor=editor, body="Cite the survey.", part="section-2")
     on_all = services.comment_add(report=report, actor=editor, body="Good overall.")
-    client.force_login(editor)
+    sign_in(client, editor)
     page = client.get(reverse("reports:review", args=[report.pk])).content.decode()
     summary_at = page.index('id="changes-summary"')
     section_at = page.index('id="changes-section-2"')
@@ -109,14 +110,14 @@ def test_review_comments_sit_beside_their_part(client, written_report, inspector
 
 
 def test_history_names_parts_by_title(client, written_report, inspector) -> None:
-    client.force_login(inspector)
+    sign_in(client, inspector)
     page = client.get(reverse("reports:history", args=[written_report.pk])).content.decode()
     assert "The lead inspector&#x27;s quote" in page or "The lead inspector's quote" in page
     assert "lead_quote" not in page
 
 
 def test_an_editor_reads_the_findings_but_does_not_change_them(client, written_report, finding, editor) -> None:
-    client.force_login(editor)
+    sign_in(client, editor)
     url = reverse("reports:finding_edit", args=[written_report.pk, finding.pk])
     assert client.get(url).status_code == HTTPStatus.FORBIDDEN
     assert client.get(reverse("reports:findings", args=[written_report.pk])).status_code == HTTPStatus.OK

@@ -15,6 +15,7 @@ from inspections.models import Finding
 from inspections.timetable import Milestone, ProgrammeDeadline
 from reports import services
 from tests.publishing.helpers import force, make_programme, make_report
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_search_finds_words_in_the_latest_revision_only(client, reports, people)
     services.report_save_part(
         report=kent, actor=people.inspector, part="summary", text="Custody suites were clean.", based_on=kent.version
     )
-    client.force_login(people.inspector)
+    sign_in(client, people.inspector)
     page = listed(client, q="custody CLEAN")
     assert ">Kent Police</a>" in page and ">Surrey Police</a>" not in page
     assert "Custody suites were clean." in page  # where it was found
@@ -55,7 +56,7 @@ def test_search_finds_words_in_findings(client, reports, people) -> None:
     Finding.objects.create(
         inspection=surrey.inspection, kind=Finding.Kind.AREA_FOR_IMPROVEMENT, text="Vetting backlogs must fall."
     )
-    client.force_login(people.editor)
+    sign_in(client, people.editor)
     page = listed(client, q="vetting")
     assert ">Surrey Police</a>" in page and ">Kent Police</a>" not in page
     assert "<strong>Finding:</strong> Vetting backlogs must fall." in page
@@ -64,7 +65,7 @@ def test_search_finds_words_in_findings(client, reports, people) -> None:
 def test_filters_come_from_the_address(client, reports, people, make_user) -> None:
     programme, kent, _ = reports
     stranger = make_user(Role.INSPECTOR)
-    client.force_login(people.editor)
+    sign_in(client, people.editor)
     assert ">Surrey Police</a>" in listed(client, state="in_review") and ">Kent Police</a>" not in listed(
         client, state="in_review"
     )
@@ -79,7 +80,7 @@ def test_filters_come_from_the_address(client, reports, people, make_user) -> No
 
 
 def test_an_unknown_filter_value_is_reported_and_ignored(client, reports, people) -> None:
-    client.force_login(people.editor)
+    sign_in(client, people.editor)
     page = listed(client, state="lost", force="999999")
     assert "There is no such state" in page and "There is no such force" in page
     assert ">Kent Police</a>" in page and ">Surrey Police</a>" in page
@@ -93,7 +94,7 @@ def test_the_list_is_paginated(client, people) -> None:
 
     lists.PAGE_SIZE, before = 2, lists.PAGE_SIZE
     try:
-        client.force_login(people.editor)
+        sign_in(client, people.editor)
         first, second = listed(client), listed(client, page="2")
     finally:
         lists.PAGE_SIZE = before

@@ -16,12 +16,13 @@ from notifications.kinds import Kind
 from notifications.models import Notification
 from reports import deadlines, services
 from reports.models import PartAssignment, ReportEvent
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_lead_assigns_parts_and_the_assignee_is_told(client, report, inspector, lead_inspector) -> None:
-    client.force_login(lead_inspector)
+    sign_in(client, lead_inspector)
     url = reverse("reports:parts_assign", args=[report.pk])
     assert client.get(url).status_code == HTTPStatus.OK
     response = client.post(url, {"summary": inspector.pk, "lead_quote": lead_inspector.pk})
@@ -65,7 +66,7 @@ def test_waiting_for_you_lists_my_parts_and_overdue_deadlines(client, report, in
         milestone=Milestone.FIRST_DRAFT,
         due_on=timezone.localdate() - datetime.timedelta(days=2),
     )
-    client.force_login(inspector)
+    sign_in(client, inspector)
     page = client.get(reverse("reports:dashboard")).content.decode()
     assert "Write “Summary” of" in page
     assert reverse("reports:part", args=[report.pk, "summary"]) in page
@@ -78,9 +79,9 @@ def test_an_inspection_gets_its_own_date_with_a_reason_audited(client, report, l
         programme=programme, milestone=Milestone.FIRST_DRAFT, due_on=datetime.date(2026, 12, 1)
     )
     url = reverse("reports:deadline_change", args=[report.inspection_id, Milestone.FIRST_DRAFT])
-    client.force_login(inspector)
+    sign_in(client, inspector)
     assert client.get(url).status_code == HTTPStatus.FORBIDDEN
-    client.force_login(lead_inspector)
+    sign_in(client, lead_inspector)
     missing = client.post(url, {"due_on_0": "31", "due_on_1": "2", "due_on_2": "2027", "reason": ""})
     assert missing.status_code == HTTPStatus.BAD_REQUEST
     page = missing.content.decode()
@@ -122,7 +123,7 @@ def test_the_report_page_shows_deadlines_assignments_and_a_current_sign_off(
         programme=written_report.inspection.programme, milestone=Milestone.PUBLICATION, due_on=datetime.date(2027, 3, 1)
     )
     services.parts_assign(report=written_report, actor=lead_inspector, assignees={"summary": inspector})
-    client.force_login(lead_inspector)
+    sign_in(client, lead_inspector)
     page = client.get(reverse("reports:report", args=[written_report.pk])).content.decode()
     assert "Assigned to Ivy Inspector" in page and "Due 1 March 2027" in page
     assert "Stale</strong>" not in page

@@ -12,6 +12,7 @@ from django.urls import reverse
 from reports import services
 from reports.models import ReportState
 from tests.publishing.helpers import force, make_programme, make_report
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def url(report) -> str:  # type: ignore[no-untyped-def]
 
 def test_publish_now_asks_first(client, people) -> None:
     report = make_report(make_programme("Steps", 2016), force("kent-police"), people, state="approved")
-    client.force_login(people.editor)
+    sign_in(client, people.editor)
     asked = client.post(url(report), {"action": "publish_now"})
     assert asked.status_code == HTTPStatus.OK
     assert "Publish the report now?" in asked.content.decode()
@@ -36,7 +37,7 @@ def test_publish_now_asks_first(client, people) -> None:
 
 def test_withdrawing_asks_first_and_keeps_the_reason(client, people, fast_pdfs) -> None:
     report = make_report(make_programme("Steps", 2016), force("kent-police"), people, state="published")
-    client.force_login(people.editor)
+    sign_in(client, people.editor)
     asked = client.post(url(report), {"action": "withdraw", "withdraw-reason": "Legal review."})
     page = asked.content.decode()
     assert "Withdraw the report?" in page and 'name="withdraw-reason" value="Legal review."' in page
@@ -49,7 +50,7 @@ def test_withdrawing_asks_first_and_keeps_the_reason(client, people, fast_pdfs) 
 
 def test_a_published_report_with_changes_not_yet_public_says_so(client, people, fast_pdfs) -> None:
     report = make_report(make_programme("Steps", 2016), force("kent-police"), people, state="published")
-    client.force_login(people.editor)
+    sign_in(client, people.editor)
     assert "Not yet public" not in client.get(url(report)).content.decode()
     report.refresh_from_db()
     services.report_save_part(
@@ -61,7 +62,7 @@ def test_a_published_report_with_changes_not_yet_public_says_so(client, people, 
 
 def test_the_pcc_response_fields_are_styled(client, people, fast_pdfs) -> None:
     report = make_report(make_programme("Steps", 2016), force("kent-police"), people, state="published")
-    client.force_login(people.editor)
+    sign_in(client, people.editor)
     page = client.get(url(report)).content.decode()
     url_input = re.search(r'<input[^>]*name="pcc-url"[^>]*>', page)
     file_input = re.search(r'<input[^>]*name="pcc-file"[^>]*>', page)
