@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that every response carries the content security policy, a cached page's too.
+    "csp.middleware.CSPMiddleware",
     # First, so that a cached public page skips everything else (public/cache.py), and second
     # gzip, so that what it keeps is already compressed.
     "public.cache.PublicPageCacheMiddleware",
@@ -93,6 +95,25 @@ MIDDLEWARE = [
     # Last, as django-axes asks, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The content security policy of every response (django-csp): scripts, styles, fonts and images from
+# this site only; no inline script or style anywhere (none is needed: see static/js-enabled.js), no
+# plugins, forms that post only here, and no framing by any other page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # GOV.UK Frontend's and the admin's stylesheets draw a few icons from data: URIs.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "inspectorate.urls"
 WSGI_APPLICATION = "inspectorate.wsgi.application"

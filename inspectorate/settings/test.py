@@ -55,3 +55,6 @@ PUBLIC_CACHE_SECONDS = 0
 # Each process reads the site's version on every request (tests/public/test_cache.py turns the
 # process memory on where it is the subject).
 PUBLIC_VERSION_SECONDS = 0.0
+# axe-core, for the browser tests' accessibility checks: served as a file like any script of the site's,
+# so that it runs under the same content security policy (which allows no inline script).
+STATICFILES_DIRS = [*STATICFILES_DIRS, ("test-tools/axe", BASE_DIR / "node_modules" / "axe-core")]  # noqa: F405

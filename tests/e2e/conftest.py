@@ -22,7 +22,6 @@ except in CI (``CI=true``), where they fail.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import warnings
@@ -41,6 +40,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 E2E_DIR = Path(__file__).resolve().parent
 REPO_ROOT = E2E_DIR.parent.parent
 AXE_SCRIPT = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_URL = "/static/test-tools/axe/axe.min.js"  # inspectorate/settings/test.py serves it
 RESULTS_DIR = REPO_ROOT / "test-results"
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -176,6 +176,7 @@ def new_page(
     ``test-results/``.
     """
     contexts: list[BrowserContext] = []
+    refused: list[str] = []
 
     def make(*, viewport: dict[str, int] | None = None, **context_options: Any) -> Page:
         options: dict[str, Any] = {
@@ -188,7 +189,15 @@ def new_page(
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        made = context.new_page()
+        # Whatever the content security policy stops (a script, a style, a frame) is a broken page.
+        made.on(
+            "console",
+            lambda message: (
+                refused.append(f"{made.url}: {message.text}") if "Content Security Policy" in message.text else None
+            ),
+        )
+        return made
 
     yield make
 
@@ -198,6 +207,7 @@ def new_page(
             for index, open_page in enumerate(context.pages, start=1):
                 _save_evidence(open_page, f"{request.node.nodeid}-{number}-{index}")
         context.close()
+    assert not refused, "The content security policy refused:\n" + "\n".join(refused)
 
 
 @pytest.fixture
@@ -274,11 +284,9 @@ def authenticator_code(device: Any) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
-@functools.cache
-def _axe_source() -> str:
+def _check_axe_installed() -> None:
     if not AXE_SCRIPT.is_file():
         raise FileNotFoundError(f"{AXE_SCRIPT.relative_to(REPO_ROOT)} is missing: run `npm ci`.")
-    return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
 _RUN_AXE = """
@@ -308,7 +316,9 @@ def assert_accessible(page: Page, *, disable_rules: tuple[str, ...] = ()) -> Non
     """
     page.wait_for_load_state()
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(content=_axe_source())
+        _check_axe_installed()
+        # By address, not inline: the page's content security policy allows scripts from the site only.
+        page.add_script_tag(url=AXE_URL)
     violations = page.evaluate(_RUN_AXE, [AXE_TAGS, list(disable_rules)])
     if not violations:
         return

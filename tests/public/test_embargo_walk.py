@@ -26,6 +26,7 @@ from publishing import services as publication
 from publishing.models import Edition, PressRelease
 from publishing.selectors import published_reports
 from reports.models import Report, ReportState, Revision
+from tests.security.policy import assert_strict_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -187,6 +188,7 @@ def test_no_content_of_any_report_before_publication_or_after_withdrawal_is_reac
     for url in walked:
         response = client.get(url)
         walked[url] = response.status_code
+        assert_strict_policy(response, url)
         assert response.status_code in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND, HTTPStatus.GONE), (
             url
         )

@@ -18,6 +18,7 @@ from accounts import urls as account_urls
 from accounts.middleware import STAFF_PREFIXES
 from inspections.models import Finding
 from reports import services
+from tests.security.policy import assert_strict_policy
 from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +144,9 @@ def test_each_staff_url_answers_each_role_as_the_matrix_says(client, request, ur
         client.logout()
         if role != "anonymous":
             sign_in(client, request.getfixturevalue(role))
-        answers.append(client.get(urls[name]).status_code)
+        response = client.get(urls[name])
+        answers.append(response.status_code)
+        assert_strict_policy(response, urls[name])
     assert tuple(answers) == MATRIX[name], dict(zip(ROLES, answers, strict=True))
 
 
