@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
+from accounts.views import admin_sign_in
 from inspectorate.health import healthz
 from public import forces_urls as public_forces_urls
 from public.cache import public_page
@@ -22,6 +23,7 @@ admin.site.index_title = "Inspection records"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/login/", admin_sign_in, name="admin_sign_in"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("workspace/", include("reports.urls")),

@@ -57,6 +57,7 @@ STAFF_NAMES = (
     "security",
     "recovery_codes",
     "second_factor_turn_off",
+    "admin_sign_in",
 )
 #: Redirects to a static file, with no content of their own.
 ASSET_NAMES = ("favicon",)

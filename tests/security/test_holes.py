@@ -332,3 +332,12 @@ def test_the_publication_day_page_lists_only_the_reports_one_may_read(client, wr
         reverse("publishing:programme_schedule", args=[written_report.inspection.programme_id])
     ).content.decode()
     assert f"/workspace/reports/{written_report.pk}/" not in page
+
+
+def test_the_admins_own_sign_in_page_leads_to_the_one_sign_in_form(client) -> None:
+    """Django's admin login form would skip the per-address throttle and lead round the second factor."""
+    response = client.get("/admin/login/?next=/admin/accounts/user/")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2Faccounts%2Fuser%2F"
+    assert client.post("/admin/login/", {"username": "a@example.org", "password": "x"}).status_code == HTTPStatus.FOUND
+    assert client.get("/admin/login/?next=https://evil.example/")["Location"] == "/accounts/login/?next=%2Fadmin%2F"
