@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format install assets check-deploy bench-publication bench-public clean
+.PHONY: run test lint audit format install assets check-deploy bench-publication bench-public clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed: set PYTHON=python3.11") if sys.version_info < (3, 11) else None'
@@ -51,6 +51,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+
+## make audit: known vulnerabilities in the pinned packages (pip-audit), and any Bandit finding in our
+## code beyond the reviewed baseline (.bandit-baseline.json; README, "Tests and CI").
+audit: install
+	$(BIN)/python scripts/audit_dependencies.py
+	$(BIN)/bandit -c pyproject.toml -r . -q -b .bandit-baseline.json
+	@echo "bandit: no finding beyond the reviewed baseline."
 
 format: install
 	$(BIN)/ruff format .
