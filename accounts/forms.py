@@ -102,7 +102,12 @@ class SecondFactorCodeForm(GovUKForm):
         max_length=40,
         error_messages={"required": "Enter the security code"},
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+                "class": "govuk-input--width-10",
+            }
         ),
     )
 

@@ -92,6 +92,7 @@ def set_up(request: HttpRequest) -> HttpResponse:
             "next": _next(request),
             "qr_code": second_factor.authenticator_qr_code(device),
             "key": second_factor.authenticator_key(device),
+            "app_link": device.config_url,
             "required": second_factor.second_factor_required(user),
             "replacing": second_factor.has_second_factor(user),
         },
