@@ -181,3 +181,21 @@ def can_change_deadlines(user: AnyUser, inspection: Inspection) -> bool:
 def can_assign_parts(user: AnyUser, report: Report) -> bool:
     """The lead inspector shares out the writing; administrators may too."""
     return is_administrator(user) or can_sign_off_judgments(user, report)
+
+
+# --- Fieldwork -------------------------------------------------------------------------------------
+# The case file behind the judgments follows the record's rule: the team (and its lead, and
+# administrators) change it; editors and lead inspectors read it too. It is never public.
+
+
+def can_read_fieldwork(user: AnyUser, inspection: Inspection) -> bool:
+    return bool(can_change_inspection(user, inspection) or is_editor(user) or has_role(user, Role.LEAD_INSPECTOR))
+
+
+def can_moderate(user: AnyUser) -> bool:
+    """The national moderation panel: lead inspectors and editors."""
+    return bool(has_role(user, Role.LEAD_INSPECTOR) or is_editor(user))
+
+
+def can_grant_conflict_exception(user: AnyUser) -> bool:
+    return is_administrator(user)

@@ -131,6 +131,20 @@ class Programme(models.Model):
         related_name="edited_programmes",
         help_text="The editors who look after this programme's reports. When none is named, every editor hears of them.",
     )
+    # Fieldwork (fieldwork/): who may be on a team, whether grades are moderated, how long evidence is kept.
+    conflict_service_years = models.PositiveSmallIntegerField(
+        "conflict rule: years since service",
+        default=5,
+        help_text="Someone who served in a force within this many years may not inspect it, unless an administrator "
+        "records an exception. A declared family link always keeps them off.",
+    )
+    requires_moderation = models.BooleanField(
+        default=False, help_text="Every graded judgment is moderated across the forces before its report is approved."
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="Evidence files and working notes are deleted this many years after the report is published.",
+    )
 
     class Meta:
         ordering = ("-year", "name")
@@ -518,4 +532,12 @@ class FindingOutcome(models.Model):
 
 
 # The timetable's models live in a module of their own; importing them here registers them with the app.
+from inspections.evidence import (  # noqa: E402, F401
+    CaseFile,
+    CaseFileAnswer,
+    CaseFileAudit,
+    ChecklistMeasure,
+    Evidence,
+    EvidenceFile,
+)
 from inspections.timetable import InspectionDeadline, Milestone, ProgrammeDeadline  # noqa: E402, F401

@@ -22,6 +22,9 @@ class Kind(models.TextChoices):
     FACT_CHECK_EXPIRING = "fact_check_expiring", "A fact-check link you issued expires in two working days"
     DEADLINE = "deadline", "A deadline of your inspection is passed"
     PCC_RESPONSE = "pcc_response", "A police and crime commissioner's response is due or overdue"
+    REQUEST_ANSWERED = "request_answered", "The force answers a request of your inspection"
+    REQUEST_OVERDUE = "request_overdue", "A request to the force is overdue"
+    GRADE_MODERATED = "grade_moderated", "Moderation changes a grade of your inspection"
     PDF_FAILED = "pdf_failed", "A PDF failed to render"
     GO_LIVE_LATE = "go_live_late", "A go-live is running late"
 

@@ -56,14 +56,16 @@ def event_record(
     changes: Mapping[str, list[Any]] | None = None,
     record_change: bool = False,
     reason: str = "",
+    by_name: str = "",
 ) -> ReportEvent:
-    """Append one event. ``actor`` is the person who acted, or ``fact_check`` the link a liaison used.
+    """Append one event. ``actor`` is the person who acted, or ``fact_check`` the link a liaison used,
+    or ``by_name`` names who acted without an account (a liaison answering the team's requests).
 
     ``from_state`` defaults to the report's state (an act that moved no state); ``to_state`` is the
     report's state as the caller leaves it. Call inside the transaction that makes the change.
     """
-    if actor is None and fact_check is None:
-        raise ValueError("An event needs an actor or the fact-check link a liaison used")
+    if actor is None and fact_check is None and not by_name:
+        raise ValueError("An event needs an actor, the fact-check link a liaison used, or who acted")
     state = report.state if report is not None else ""
     return ReportEvent.objects.create(
         inspection=inspection,
@@ -79,6 +81,7 @@ def event_record(
         changes=dict(changes or {}),
         record_change=record_change,
         reason=reason,
+        by_name=by_name[:300],
     )
 
 

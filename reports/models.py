@@ -240,6 +240,9 @@ class ReportEvent(models.Model):
     fact_check = models.ForeignKey(
         "FactCheck", on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text="For a liaison's act."
     )
+    by_name = PlainCharField(
+        max_length=300, blank=True, help_text="Who acted without an account, e.g. a liaison through a requests link."
+    )
     action = models.CharField(max_length=100)
     from_state = models.CharField(max_length=30, choices=ReportState.choices, blank=True)
     to_state = models.CharField(max_length=30, choices=ReportState.choices, blank=True)
@@ -266,6 +269,8 @@ class ReportEvent(models.Model):
             return str(self.actor)
         if self.fact_check_id is not None:
             return f"{self.fact_check.liaison_name} (the force's liaison, fact-check link)"  # type: ignore[union-attr]
+        if self.by_name:
+            return self.by_name
         return "the system"
 
 

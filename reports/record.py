@@ -33,6 +33,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts import permissions
+from inspections.evidence import Evidence
 from inspections.models import (
     Finding,
     FindingOutcome,
@@ -291,6 +292,60 @@ def judgment_record(
     result = record_item_save(item=judgment, actor=actor)
     assert isinstance(result, Judgment)
     return result
+
+
+def judgment_evidence_cite(*, judgment: Judgment, actor: User, evidence: Sequence[Evidence]) -> Judgment:
+    """Set the evidence ``judgment`` cites (in place of what it cited): a change to the record, audited,
+    that makes a sign-off stale. Only the inspection's own evidence may be cited."""
+    with transaction.atomic():
+        lock = record_lock(inspection=judgment.inspection, actor=actor)
+        if any(item.inspection_id != lock.inspection.pk for item in evidence):
+            raise ValidationError("Cite evidence of this inspection only", code="other_inspection")
+        before = sorted(Evidence.objects.filter(judgments=judgment).values_list("pk", flat=True))
+        after = sorted({item.pk for item in evidence})
+        if before == after:
+            return judgment
+        Evidence.judgments.through.objects.filter(judgment_id=judgment.pk).delete()
+        Evidence.judgments.through.objects.bulk_create(
+            Evidence.judgments.through(judgment_id=judgment.pk, evidence_id=pk) for pk in after
+        )
+        _record_changed(
+            lock,
+            actor=actor,
+            action="Evidence cited",
+            subject=item_title(judgment),
+            changes={"evidence": [len(before), len(after)]},
+        )
+    return judgment
+
+
+def judgment_grade_moderate(*, judgment: Judgment, actor: User, grade: Grade, reason: str) -> Judgment:
+    """Change ``judgment``'s grade in national moderation (``fieldwork.services.grade_moderate`` decides
+    and records the decision; this changes the record). The moderation panel is not the team, so its
+    own permission is checked instead of the team's; the record must not be settled."""
+    if not permissions.can_moderate(actor):
+        raise PermissionDenied("Only the moderation panel (lead inspectors and editors) moderates grades")
+    with transaction.atomic():
+        report = Report.objects.filter(inspection_id=judgment.inspection_id).first()
+        if report is not None:
+            report = report_lock(report)
+            frozen = record_frozen_message(report)
+            if frozen is not None:
+                raise WorkflowError(frozen)
+        lock = RecordLock(inspection=judgment.inspection, report=report)
+        before = _values(judgment)
+        judgment.grade = grade
+        judgment.full_clean()
+        judgment.save(update_fields=["grade", "updated_at"])
+        _record_changed(
+            lock,
+            actor=actor,
+            action="Grade changed in moderation",
+            subject=item_title(judgment),
+            changes=field_changes(before, _values(judgment)),
+            reason=reason,
+        )
+    return judgment
 
 
 def finding_add(*, inspection: Inspection, actor: User, kind: str, text: str, question: Question | None) -> Finding:

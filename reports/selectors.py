@@ -81,7 +81,8 @@ def report_authors(report: Report, *, up_to: int | None = None) -> set[int]:
 
 
 def judgment_problems(report: Report) -> list[Check]:
-    """Each graded question and each pillar without a graded judgment."""
+    """Each graded question and each pillar without a graded judgment, and each graded question's
+    judgment that cites no evidence (every published grade can be traced to what it rests on)."""
     inspection = report.inspection
     programme = inspection.programme
     problems: list[Check] = []
@@ -96,6 +97,13 @@ def judgment_problems(report: Report) -> list[Check]:
         if judgment is None or judgment.grade_id is None:
             problems.append(
                 Check("judgment", f"Record a graded judgment for question {question.number}: {question.short_title}")
+            )
+        elif not judgment.evidence.all():
+            problems.append(
+                Check(
+                    "evidence",
+                    f"Cite the evidence for the judgment on question {question.number}: {question.short_title}",
+                )
             )
     pillar_judgments = {j.pillar_id: j for j in all_judgments if j.pillar_id is not None}
     for pillar in programme.pillars.all():
@@ -117,6 +125,11 @@ def record_changes_since(report: Report, since: datetime.datetime | None) -> lis
         .select_related("actor")
         .order_by("at", "pk")
     )
+
+
+def report_of(inspection: Inspection) -> Report | None:
+    """The inspection's report, if it has one yet."""
+    return Report.objects.filter(inspection_id=inspection.pk).first()
 
 
 def record_frozen_message(report: Report, *, published_too: bool = False) -> str | None:

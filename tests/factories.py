@@ -124,11 +124,30 @@ def ready_inspection(*, team: list[User], lead: User) -> Inspection:
     QuestionFactory(programme=programme, number=2, short_title="Ethics")
     inspection = InspectionFactory(programme=programme, team=team, lead_inspector=lead)
     for question in programme.questions.all():
-        Judgment.objects.create(inspection=inspection, question=question, grade=grade("good"), narrative="Good.")
+        judgment = Judgment.objects.create(
+            inspection=inspection, question=question, grade=grade("good"), narrative="Good."
+        )
+        cite_evidence(judgment, by=lead)
     Judgment.objects.create(
         inspection=inspection, pillar=Pillar.objects.get(slug="legitimacy"), grade=grade("good"), narrative="Good."
     )
     return inspection
+
+
+def cite_evidence(judgment: Judgment, *, by: User) -> None:
+    """Evidence that bears on ``judgment``'s question, cited by it (sign-off wants every graded judgment to
+    cite some)."""
+    from inspections.models import Evidence
+
+    evidence = Evidence.objects.create(
+        inspection=judgment.inspection,
+        kind=Evidence.Kind.INTERVIEW,
+        gathered_on=datetime.date(2017, 3, 1),
+        gathered_by=by,
+        summary=f"Interview about question {judgment.question.number}.",  # type: ignore[union-attr]
+    )
+    evidence.questions.add(judgment.question)  # type: ignore[arg-type]
+    evidence.judgments.add(judgment)
 
 
 def write_whole_report(report, author: User) -> None:  # type: ignore[no-untyped-def]

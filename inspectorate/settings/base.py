@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "inspections",
     "notifications",
     "reports",
+    "fieldwork",
     "publishing",
     "public",
 ]
@@ -219,6 +220,15 @@ MEDIA_URL = "/media/"
 STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Fieldwork's files (evidence, the force's answers to requests): outside MEDIA_ROOT, so that nothing
+    # serving /media/ can reach them; staff read them through a view that checks who asks.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(Path(os.environ.get("DJANGO_PRIVATE_ROOT", VAR_DIR / "private"))),
+            "base_url": None,
+        },
+    },
 }
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     # Rendered files on S3-compatible storage, shared by every web and worker machine.
@@ -233,6 +243,17 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
             "file_overwrite": False,
         },
     }
+    # Fieldwork's files in the same bucket under private/: objects are private (no ACL), and no page
+    # links to them; staff read them through the view that checks who asks.
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**STORAGES["default"]["OPTIONS"], "location": "private"},  # type: ignore[dict-item]
+    }
+#: The largest file fieldwork accepts (evidence, a force's answer to a request), in bytes.
+FIELDWORK_MAX_FILE_BYTES = int(os.environ.get("FIELDWORK_MAX_FILE_BYTES", str(50 * 1024 * 1024)))
+# Uploads larger than this go to a temporary file as they arrive, so memory stays flat (Django's own
+# default, named here because the fieldwork uploads rely on it).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

@@ -9,6 +9,7 @@ from django.db import transaction
 from django_fsm import can_proceed
 
 from accounts import permissions
+from fieldwork.selectors import moderation_outstanding
 from reports import notices
 from reports.audit import report_event
 from reports.errors import WorkflowError
@@ -25,7 +26,8 @@ def report_approve(*, report: Report, actor: User, revision_number: int) -> Repo
     """An editor approves revision ``revision_number``, which must still be the latest.
 
     The two-person rule: nobody who wrote any revision up to it may approve it. The lead inspector
-    must have signed off the judgments first.
+    must have signed off the judgments first, and where the programme requires it, national moderation
+    must have settled every graded question's grade.
     """
     if not permissions.can_review_report(actor, report):
         raise PermissionDenied("Only editors approve reports")
@@ -41,6 +43,9 @@ def report_approve(*, report: Report, actor: User, revision_number: int) -> Repo
         sign_off = [check.message for check in approval_problems(report)]
         if sign_off:
             raise ValidationError(sign_off, code="not_signed_off")
+        moderation = moderation_outstanding(report.inspection)
+        if moderation:
+            raise ValidationError(moderation, code="not_moderated")
         from_state = report.state
         report.approve()
         report.approved_revision = revision

@@ -17,7 +17,14 @@ from inspections.selectors import earlier_findings_without_outcome
 from publishing import services as publication
 from reports import services
 from reports.models import Report, ReportState
-from tests.factories import InspectionFactory, ProgrammeFactory, QuestionFactory, grade, write_whole_report
+from tests.factories import (
+    InspectionFactory,
+    ProgrammeFactory,
+    QuestionFactory,
+    cite_evidence,
+    grade,
+    write_whole_report,
+)
 
 
 def render_all() -> int:
@@ -69,7 +76,10 @@ def make_report(
     given = list(grades)
     for index, question in enumerate(programme.questions.order_by("number")):
         label = given[index] if index < len(given) else overall
-        Judgment.objects.create(inspection=inspection, question=question, grade=grade(label), narrative=narrative)
+        judgment = Judgment.objects.create(
+            inspection=inspection, question=question, grade=grade(label), narrative=narrative
+        )
+        cite_evidence(judgment, by=people.lead)
     Judgment.objects.create(
         inspection=inspection, pillar=Pillar.objects.get(slug="legitimacy"), grade=grade(overall), narrative=narrative
     )

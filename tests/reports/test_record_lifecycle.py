@@ -25,7 +25,14 @@ from inspections.models import Finding, FindingOutcome, Inspection, Judgment, Pi
 from reports import record, services
 from reports.errors import WorkflowError
 from reports.models import Report, ReportEvent, ReportState
-from tests.factories import FindingFactory, InspectionFactory, ProgrammeFactory, QuestionFactory, grade
+from tests.factories import (
+    FindingFactory,
+    InspectionFactory,
+    ProgrammeFactory,
+    QuestionFactory,
+    cite_evidence,
+    grade,
+)
 from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +80,7 @@ class Record:
                 inspection=self.inspection, finding=self.earlier_afis[0], outcome="open", note="Still open."
             ),
         }
+        cite_evidence(self.items["judgment"], by=lead)  # type: ignore[arg-type]
         self.items["recommendation"] = Finding.objects.create(
             inspection=self.inspection,
             kind=Finding.Kind.RECOMMENDATION,
@@ -376,7 +384,10 @@ def test_a_change_after_sign_off_makes_it_stale_and_shows_in_the_leads_list(
 
     subject = Record(inspector, lead_inspector, ReportState.DRAFT)
     assert subject.report is not None
-    Judgment.objects.create(inspection=subject.inspection, question=subject.q2, grade=grade("good"), narrative="Good.")
+    judgment = Judgment.objects.create(
+        inspection=subject.inspection, question=subject.q2, grade=grade("good"), narrative="Good."
+    )
+    cite_evidence(judgment, by=lead_inspector)
     Judgment.objects.create(
         inspection=subject.inspection, pillar=Pillar.objects.get(slug="legitimacy"), grade=grade("good")
     )
