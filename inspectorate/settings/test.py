@@ -25,6 +25,7 @@ def _own_folders_and_redis() -> None:
         os.environ["CELERY_BROKER_DIR"] = tempfile.mkdtemp(prefix="inspectorate-broker-")
     # Rendered files go to a folder of the run's own, shared with the worker processes it starts.
     os.environ["DJANGO_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="inspectorate-media-")
+    os.environ["DJANGO_PRIVATE_ROOT"] = tempfile.mkdtemp(prefix="inspectorate-private-")
     # Without Redis, the cache (which holds the public site's version) is a folder shared in the same way.
     os.environ["DJANGO_CACHE_DIR"] = tempfile.mkdtemp(prefix="inspectorate-cache-")
     if process.startswith("gw") and os.environ.get("REDIS_URL"):
