@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from inspections.evidence import ChecklistMeasure
 from inspections.models import Force, Grade, GradingScale, Pillar, Programme, Question
 from inspections.timetable import ProgrammeDeadline
 from inspectorate.site_version import site_changed_on_commit
@@ -91,6 +92,14 @@ class TimetableInline(admin.TabularInline[ProgrammeDeadline, Programme]):
     verbose_name_plural = "timetable"
 
 
+class ChecklistInline(admin.TabularInline[ChecklistMeasure, Programme]):
+    """The measures each case file is checked against in this programme's case-file audits."""
+
+    model = ChecklistMeasure
+    extra = 0
+    verbose_name = "case-file checklist measure"
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(ReferenceDataAdmin):
     list_display = ("name", "year", "scale", "pillar_names")
@@ -98,7 +107,7 @@ class ProgrammeAdmin(ReferenceDataAdmin):
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("pillars", "editors")
-    inlines = (QuestionInline, TimetableInline)
+    inlines = (QuestionInline, TimetableInline, ChecklistInline)
 
     @admin.display(description="pillars")
     def pillar_names(self, obj: Programme) -> str:

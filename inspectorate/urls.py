@@ -7,6 +7,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from accounts.views import admin_sign_in
+from fieldwork.views import force_requests
 from inspectorate.health import healthz
 from public import forces_urls as public_forces_urls
 from public.cache import public_page
@@ -29,6 +30,7 @@ urlpatterns = [
     path("workspace/", include("reports.urls")),
     path("workspace/", include("publishing.urls")),
     path("workspace/", include("notifications.urls")),
+    path("workspace/", include("fieldwork.urls")),
     path("reports/", include("public.urls")),
     path("forces/", include((public_forces_urls.force_patterns, "public_forces"))),
     path("programmes/", include((public_forces_urls.programme_patterns, "public_programmes"))),
@@ -37,6 +39,7 @@ urlpatterns = [
     # Anything else under /api/ is answered in JSON too, never with the HTML 404 page.
     re_path(r"^api/(?P<path>.*)$", api_not_found, name="api_not_found"),
     path("fact-check/<str:token>/", fact_check_page, name="fact_check"),
+    path("force-requests/<str:token>/", force_requests, name="force_requests"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", pages.robots_txt, name="robots_txt"),
     path("favicon.ico", pages.favicon, name="favicon"),

@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("reports/<int:pk>/parts/<slug:key>/", drafting.part_edit, name="part"),
     path("reports/<int:pk>/judgments/", record.judgments, name="judgments"),
+    path("reports/<int:pk>/judgments/<int:question_id>/evidence/", record.judgment_evidence, name="judgment_evidence"),
     path("reports/<int:pk>/findings/", record.findings, name="findings"),
     path("reports/<int:pk>/findings/<int:finding_id>/", findings.finding_edit, name="finding_edit"),
     path("reports/<int:pk>/findings/<int:finding_id>/remove/", findings.finding_remove, name="finding_remove"),

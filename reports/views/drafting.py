@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from accounts.decorators import actor, workspace_view
+from inspections.evidence import Evidence
 from inspectorate.ids import LARGEST_INTEGER, parse_id
 from inspectorate.text import clean_text
 from reports import markup, selectors, services
@@ -123,6 +124,7 @@ def part_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "guide": markup.GUIDE,
             "section": section,
             "judgment": judgment,
+            "evidence": list(Evidence.objects.filter(judgments=judgment).order_by("-gathered_on")) if judgment else [],
             "findings": findings,
             "may_edit": may_edit or status == HTTPStatus.BAD_REQUEST,
             "current": None if may_edit else mark_safe(markup.render(latest.part(key) if latest else "")),  # noqa: S308

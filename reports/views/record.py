@@ -9,15 +9,18 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts import permissions
 from accounts.decorators import actor, workspace_view
-from inspections.models import Grade
+from inspections.evidence import Evidence
+from inspections.models import Grade, Judgment
 from inspections.selectors import earlier_open_findings
+from inspectorate.ids import id_or_400
 from reports.errors import WorkflowError
 from reports.forms import (
     CauseOfConcernForm,
@@ -35,6 +38,7 @@ from reports.record import (
     cause_of_concern_create,
     finding_add,
     finding_outcomes_record,
+    judgment_evidence_cite,
     judgments_record,
 )
 from reports.views.common import (
@@ -155,7 +159,10 @@ def judgments(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("You cannot change this inspection's judgments")
     grades = list(Grade.objects.filter(scale=inspection.programme.scale))
     grade_of = {str(grade.pk): grade for grade in grades}
-    existing = {(j.question_id, j.pillar_id): j for j in inspection.judgments.select_related("grade")}
+    existing = {
+        (j.question_id, j.pillar_id): j
+        for j in inspection.judgments.select_related("grade").annotate(cited=Count("evidence"))
+    }
     subjects = judgment_subjects(report)
     for subject in subjects:
         current = existing.get(subject_key(subject))
@@ -164,6 +171,7 @@ def judgments(request: HttpRequest, pk: int) -> HttpResponse:
             "narrative": current.narrative if current else "",
         }
         subject["current"] = current
+        subject["cited"] = current.cited if current else 0
         subject["form"] = bind_item(
             request,
             JudgmentForm,
@@ -340,4 +348,53 @@ def earlier_findings(request: HttpRequest, pk: int) -> HttpResponse:
             "error_links": error_links((row["form"], f"finding-{row['finding'].pk}-item") for row in rows),
         },
         status=status,
+    )
+
+
+@workspace_view
+def judgment_evidence(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
+    """The evidence a question's judgment cites: the team ticks what it rests on, from the inspection's
+    evidence (that on the question first). Sign-off wants every graded judgment to cite some."""
+    report = get_report(pk, request.user)
+    inspection = report.inspection
+    judgment = get_object_or_404(
+        Judgment.objects.select_related("question", "grade"), inspection=inspection, question_id=question_id
+    )
+    may_cite = permissions.can_change_inspection(request.user, inspection)
+    evidence = list(
+        Evidence.objects.filter(inspection=inspection)
+        .select_related("gathered_by")
+        .prefetch_related("questions", "files")
+        .order_by("-gathered_on", "-pk")
+    )
+    on_question = [item for item in evidence if any(q.pk == question_id for q in item.questions.all())]
+    others = [item for item in evidence if item not in on_question]
+    cited = set(Evidence.objects.filter(judgments=judgment).values_list("pk", flat=True))
+    errors: list[str] = []
+    if request.method == "POST":
+        if not may_cite:
+            raise PermissionDenied("Only the inspection's team chooses the evidence its judgments cite")
+        chosen = {id_or_400(value) for value in request.POST.getlist("evidence")}
+        try:
+            judgment_evidence_cite(
+                judgment=judgment, actor=actor(request), evidence=[item for item in evidence if item.pk in chosen]
+            )
+        except (ValidationError, WorkflowError) as error:
+            errors = validation_messages(error) if isinstance(error, ValidationError) else [str(error)]
+        else:
+            messages.success(request, f"{judgment.question}: {len(chosen)} pieces of evidence cited")
+            return redirect(report_url(report, "reports:judgments") + f"#question-{question_id}-item")
+    return render(
+        request,
+        "reports/judgment_evidence.html",
+        {
+            "report": report,
+            "judgment": judgment,
+            "on_question": on_question,
+            "others": others,
+            "cited": cited,
+            "may_cite": may_cite,
+            "errors": errors,
+        },
+        status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
     )

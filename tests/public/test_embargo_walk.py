@@ -39,11 +39,13 @@ STAFF_NAMESPACES = (
     "reports",
     "publishing",
     "notifications",
+    "fieldwork",
     "accounts",
 )  # the workspace (tests/reports/test_views.py)
 STAFF_NAMES = (
     "healthz",
     "fact_check",
+    "force_requests",
     "login",
     "logout",
     "password_change",

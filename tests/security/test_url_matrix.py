@@ -8,14 +8,18 @@ them). 405: an act, taken by POST only (tests/reports/test_views.py posts each a
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import urls as account_urls
 from accounts.middleware import STAFF_PREFIXES
+from fieldwork import services as fieldwork
+from inspections.evidence import ChecklistMeasure
 from inspections.models import Finding
 from reports import services
 from tests.security.policy import assert_strict_policy
@@ -64,6 +68,16 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "publishing:programmes": ANYONE_STAFF,
     "publishing:programme_board": ANYONE_STAFF,  # a draft they may not read shows as "Not shown to you"
     "publishing:programme_schedule": ANYONE_STAFF,  # lists only the reports each may read
+    "reports:judgment_evidence": READERS,
+    "fieldwork:plan": READERS,
+    "fieldwork:requests": READERS,
+    "fieldwork:evidence": READERS,
+    "fieldwork:audit_start": (302, 200, 404, 200, 403, 200),  # the team's own act
+    "fieldwork:audit": READERS,
+    "fieldwork:file": READERS,  # always a download, never inline
+    "fieldwork:moderation": (302, 403, 403, 200, 200, 200),  # the panel: lead inspectors and editors
+    "fieldwork:moderate": (302, 403, 403, 200, 200, 200),
+    "fieldwork:conflicts": ANYONE_STAFF,
     "notifications:list": ANYONE_STAFF,
     "notifications:open": POST_ONLY,
     "notifications:mark_all_read": POST_ONLY,
@@ -94,7 +108,7 @@ def staff_patterns() -> list[tuple[str, frozenset[str]]]:
     """Each staff URL's name, with the names of the arguments its pattern takes."""
     patterns = [
         (f"{namespace}:{pattern.name}", frozenset(pattern.pattern.converters))
-        for namespace in ("reports", "publishing", "notifications")
+        for namespace in ("reports", "publishing", "notifications", "fieldwork")
         for pattern in get_resolver().namespace_dict[namespace][1].url_patterns
     ]
     return patterns + [
@@ -116,6 +130,21 @@ def urls(written_report, editor, inspector) -> dict[str, str]:  # type: ignore[n
     report = written_report
     finding = Finding.objects.create(inspection=report.inspection, kind=Finding.Kind.AREA_FOR_IMPROVEMENT, text="x")
     comment = services.comment_add(report=report, actor=editor, body="A comment.", part="summary")
+    judgment = report.inspection.judgments.filter(question__isnull=False).select_related("question").first()
+    question = judgment.question
+    ChecklistMeasure.objects.create(programme=report.inspection.programme, number=1, text="Recorded correctly")
+    audit = fieldwork.case_file_audit_start(
+        inspection=report.inspection, actor=inspector, title="A sample", gathered_on=date.today(), references=["A/1"]
+    )
+    evidence = fieldwork.evidence_log(
+        inspection=report.inspection,
+        actor=inspector,
+        kind="document",
+        gathered_on=date.today(),
+        summary="A policy.",
+        files=[SimpleUploadedFile("policy.csv", b"a,b\n1,2\n")],
+    )
+    stored = evidence.files.get()
     values = {
         "pk": report.pk,
         "inspection_id": report.inspection_id,
@@ -126,6 +155,11 @@ def urls(written_report, editor, inspector) -> dict[str, str]:  # type: ignore[n
         "comment_id": comment.pk,
         "programme_id": report.inspection.programme_id,
         "uidb64": "MQ",
+        "question_id": question.pk,
+        "audit_id": audit.pk,
+        "kind": "evidence",
+        "file_id": stored.pk,
+        "judgment_id": judgment.pk,
         "token": "not-a-token",
     }
     found = {name: reverse(name, kwargs={key: values[key] for key in keys}) for name, keys in staff_patterns()}
