@@ -93,6 +93,7 @@ def programme_board_page(request: HttpRequest, programme_id: int) -> HttpRespons
         request,
         "publishing/programme_board.html",
         {
+            "may_moderate": permissions.can_moderate(request.user) or permissions.is_administrator(request.user),
             "programme": programme,
             "rows": shown,
             "total": len(rows),

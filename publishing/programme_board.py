@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import User
+from fieldwork.selectors import overdue_request_counts
 from inspections.models import Inspection, Judgment, Programme
 from publishing.models import Edition
 from reports import deadlines as timetable
@@ -34,6 +35,7 @@ class BoardRow:
     deadlines: list[timetable.Deadline]
     overdue: list[timetable.Deadline] = field(default_factory=list)
     hidden: bool = False  # a report the person may not read: its state and checks are not shown
+    requests_overdue: int = 0  # requests to the force past their date, unanswered
 
     @property
     def force_name(self) -> str:
@@ -91,7 +93,10 @@ def programme_board(
         # What the checks read (reports.selectors.submission_problems), once for the whole programme.
         .prefetch_related(
             "sections__question",
-            Prefetch("inspection__judgments", queryset=Judgment.objects.select_related("grade", "pillar")),
+            Prefetch(
+                "inspection__judgments",
+                queryset=Judgment.objects.select_related("grade", "pillar").prefetch_related("evidence"),
+            ),
             "inspection__findings",
             "inspection__programme__questions",
             "inspection__programme__pillars",
@@ -107,6 +112,7 @@ def programme_board(
     ):
         editions.setdefault(edition.report_id, edition)
     tables = timetable.timetables(inspections, today=today)
+    unanswered = overdue_request_counts([inspection.pk for inspection in inspections])
     rows = []
     for inspection in inspections:
         report = reports.get(inspection.pk)
@@ -127,6 +133,7 @@ def programme_board(
                 deadlines=deadlines,
                 overdue=timetable.overdue(deadlines, today),
                 hidden=report is None and inspection.pk in started,
+                requests_overdue=unanswered.get(inspection.pk, 0),
             )
         )
     return rows

@@ -383,6 +383,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": float(os.environ.get("REMINDER_SWEEP_SECONDS", "900")),
         "options": {"expires": 900},
     },
+    # Evidence files and working notes whose retention period has ended are deleted (fieldwork/).
+    "fieldwork-retention": {
+        "task": "fieldwork.tasks.retention_apply_task",
+        "schedule": crontab(minute=30, hour=2),
+        "options": {"expires": 3600},
+    },
 }
 
 # --- Health ---------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Reminders that come of time passing, not of anyone's act: fact-check links about to expire, police
-and crime commissioners' responses coming due, and inspection deadlines passed. Run by the scheduler
+and crime commissioners' responses coming due, inspection deadlines passed, and requests to a force
+left unanswered past their date. Run by the scheduler
 every quarter of an hour (``publishing.tasks.reminders_send_task``); each reminder is keyed by what it
 is about, so running it again tells no one twice."""
 
@@ -10,6 +11,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from fieldwork.services import requests_overdue_remind
 from notifications import recipients
 from notifications.kinds import Kind
 from reports import deadlines, notices
@@ -29,6 +31,7 @@ def reminders_send(*, now: datetime.datetime | None = None) -> dict[str, int]:
         "fact_checks_expiring": fact_checks_expiring(now=now),
         "pcc_responses": pcc_responses_due(now=now),
         "deadlines_passed": deadlines.deadlines_passed_notify(today=timezone.localdate(now)),
+        "requests_overdue": requests_overdue_remind(timezone.localdate(now)),
     }
 
 
