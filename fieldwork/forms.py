@@ -173,6 +173,7 @@ class ModerationForm(GovUKForm):
             empty_label="Select a grade",
             error_messages={"required": "Select a grade"},
         )
+        self.fields["grade"].label_from_instance = lambda grade: grade.label  # type: ignore[attr-defined]
         self.order_fields(["grade", "reason"])
 
     reason = forms.CharField(
