@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint audit format install assets check-deploy bench-publication bench-public clean
+.PHONY: run test lint audit format install assets check-deploy bench-publication bench-public bench-upload clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed: set PYTHON=python3.11") if sys.version_info < (3, 11) else None'
@@ -73,6 +73,10 @@ clean:
 ## Benchmarks (printed figures, not tests): see bench/.
 bench-publication: install
 	$(BIN)/python bench/publication_day.py $(BENCH_ARGS)
+
+## make bench-upload: the web worker's memory while it takes a 50 MB file from a force's liaison.
+bench-upload: install
+	$(BIN)/python bench/upload_memory.py $(BENCH_ARGS)
 
 bench-public: install
 	bash scripts/install-wrk.sh
