@@ -382,7 +382,10 @@ def judgment_evidence(request: HttpRequest, pk: int, question_id: int) -> HttpRe
         except (ValidationError, WorkflowError) as error:
             errors = validation_messages(error) if isinstance(error, ValidationError) else [str(error)]
         else:
-            messages.success(request, f"{judgment.question}: {len(chosen)} pieces of evidence cited")
+            count = len(chosen)
+            messages.success(
+                request, f"{judgment.question}: {count} piece{'s' if count != 1 else ''} of evidence cited"
+            )
             return redirect(report_url(report, "reports:judgments") + f"#question-{question_id}-item")
     return render(
         request,

@@ -65,6 +65,14 @@ def test_draft_submit_request_changes_revise_approve(live_server, new_page: Call
     second.get_by_label("Requires improvement").check()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Judgments saved: 1. Fairness; 2. Ethics")
+    # The new judgment must cite its evidence before sign-off; the evidence on the question is offered first.
+    expect(page.get_by_text("Needed for sign-off")).to_have_count(1)
+    page.get_by_role("link", name=re.compile(r"^Choose the evidence for 2\. Ethics")).click()
+    assert_accessible(page)
+    page.get_by_label(re.compile("^Interview")).first.check()
+    page.get_by_role("button", name="Save the evidence cited").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("1 piece of evidence cited")
+    expect(page.get_by_text("Needed for sign-off")).to_have_count(0)
 
     page.get_by_role("link", name="Earlier findings").click()
     expect(page.get_by_text("Improve how stop and search is recorded.")).to_be_visible()
