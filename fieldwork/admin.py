@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
 from accounts import permissions
 from accounts.models import User
-from fieldwork import services
+from fieldwork import selectors, services
 from fieldwork.models import (
     ConflictDeclaration,
     ConflictException,
@@ -24,6 +25,8 @@ from fieldwork.models import (
     TeamRole,
 )
 from inspections.evidence import CaseFileAudit, Evidence
+from inspections.models import Inspection
+from reports.record_admin import InspectionAdmin as RecordInspectionAdmin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -146,3 +149,39 @@ class ModerationDecisionAdmin(ReadOnlyAdmin):
     list_display = ("judgment", "grade_before", "grade_after", "decided_by", "decided_at")
     list_filter = ("judgment__inspection__programme", "decided_at")
     search_fields = ("judgment__inspection__force__name", "reason")
+
+
+class InspectionTeamForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The inspection's form in the admin, holding the team to the conflict rule as the plan page does
+    (``fieldwork.selectors.conflicts_blocking``): nobody joins while a declared link keeps them off."""
+
+    class Meta:
+        model = Inspection
+        fields = ("force", "programme", "status", "lead_inspector", "team", "fieldwork_start", "fieldwork_end")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        force, programme = data.get("force"), data.get("programme")
+        if force is None or programme is None:
+            return data
+        probe = Inspection(
+            pk=self.instance.pk, force=force, programme=programme, fieldwork_start=data.get("fieldwork_start")
+        )
+        people = [*(data.get("team") or []), *([data["lead_inspector"]] if data.get("lead_inspector") else [])]
+        problems = [
+            f"{person} declared: {declaration.get_kind_display().lower()} ({declaration.force}). "
+            "Record an exception to the conflict rule first"
+            for person in people
+            for declaration in selectors.conflicts_blocking(person, probe)
+        ]
+        if problems:
+            raise forms.ValidationError(problems, code="conflict")
+        return data
+
+
+admin.site.unregister(Inspection)
+
+
+@admin.register(Inspection)
+class InspectionAdmin(RecordInspectionAdmin):
+    form = InspectionTeamForm

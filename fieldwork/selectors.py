@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from fieldwork.models import ConflictDeclaration, ForceRequest, LiaisonLink, ModerationDecision
-from inspections.evidence import CaseFileAnswer, CaseFileAudit, ChecklistMeasure, Evidence
+from inspections.evidence import CaseFileAudit, Evidence
 from inspections.models import Grade, Inspection, Judgment, Programme, Question
-from inspections.statistics import Rate, rate
+from inspections.selectors import MeasureRate, case_file_audits_with_rates
 from reports.fact_checks import hash_token
 
 # --- Conflicts -------------------------------------------------------------------------------------
@@ -34,9 +34,9 @@ def conflicts_blocking(person: User, inspection: Inspection) -> list[ConflictDec
     fieldwork (or is still going on), unless an administrator recorded an exception for this inspection."""
     reference = inspection.fieldwork_start or timezone.localdate()
     since = _years_before(reference, inspection.programme.conflict_service_years)
-    declarations = ConflictDeclaration.objects.filter(person=person, force_id=inspection.force_id).exclude(
-        exceptions__inspection=inspection
-    )
+    declarations = ConflictDeclaration.objects.filter(person=person, force_id=inspection.force_id)
+    if inspection.pk is not None:
+        declarations = declarations.exclude(exceptions__inspection=inspection)
     return [
         declaration
         for declaration in declarations.select_related("force")
@@ -106,42 +106,10 @@ def evidence_of(inspection: Inspection, question: Question | None = None) -> Que
 # --- Case-file audits ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MeasureRate:
-    measure: ChecklistMeasure
-    rate: Rate
-    not_applicable: int
-
-
-def audit_rates(audit: CaseFileAudit) -> list[MeasureRate]:
-    """Each checklist measure's rate (met of met and not met) in the audit's sample, with its 95% Wilson
-    interval and how many files it did not apply to."""
-    counts: dict[int, Counter[str]] = defaultdict(Counter)
-    for measure_id, answer in CaseFileAnswer.objects.filter(case_file__audit=audit).values_list("measure_id", "answer"):
-        counts[measure_id][answer] += 1
-    results = []
-    for measure in audit.evidence.inspection.programme.checklist.all():
-        tally = counts[measure.pk]
-        met, not_met = tally[CaseFileAnswer.Answer.MET], tally[CaseFileAnswer.Answer.NOT_MET]
-        results.append(
-            MeasureRate(
-                measure=measure,
-                rate=rate(met, met + not_met),
-                not_applicable=tally[CaseFileAnswer.Answer.NOT_APPLICABLE],
-            )
-        )
-    return results
-
-
 def audits_of(
     inspection: Inspection, question: Question | None = None
 ) -> list[tuple[CaseFileAudit, list[MeasureRate]]]:
-    audits = CaseFileAudit.objects.filter(evidence__inspection=inspection).select_related(
-        "evidence__inspection__programme"
-    )
-    if question is not None:
-        audits = audits.filter(evidence__questions=question)
-    return [(audit, audit_rates(audit)) for audit in audits.annotate(files=Count("case_files")).order_by("pk")]
+    return case_file_audits_with_rates(inspection, question)
 
 
 # --- Moderation -------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from fieldwork.forms import (
 from fieldwork.models import ConflictDeclaration, ForceRequest, LiaisonLink, RequestFile, TeamRole
 from inspections.evidence import CaseFileAnswer, CaseFileAudit, EvidenceFile
 from inspections.models import Force, Inspection, Judgment, Programme
+from inspections.selectors import audit_rates
 from inspectorate.ids import id_or_400
 from reports.errors import WorkflowError
 from reports.selectors import report_of
@@ -418,7 +419,7 @@ def audit(request: HttpRequest, audit_id: int) -> HttpResponse:
             audit=audit,
             measures=measures,
             grid=grid,
-            rates=selectors.audit_rates(audit),
+            rates=audit_rates(audit),
             answers=CaseFileAnswer.Answer.choices,
             errors=errors,
         ),

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from inspections.models import Finding, FindingOutcome, Inspection
+from inspections.evidence import CaseFileAnswer, CaseFileAudit, ChecklistMeasure
+from inspections.models import Finding, FindingOutcome, Inspection, Question
+from inspections.statistics import Rate, rate
 
 #: The kinds of finding that stay open until a later inspection says what became of them.
 FOLLOWED_UP_KINDS = (
@@ -43,3 +48,45 @@ def earlier_findings_without_outcome(*, inspection: Inspection) -> QuerySet[Find
     """Earlier open findings for which ``inspection`` has not yet recorded an outcome."""
     recorded = FindingOutcome.objects.filter(inspection=inspection, finding=OuterRef("pk"))
     return earlier_open_findings(inspection=inspection).exclude(Exists(recorded))
+
+
+# --- Case-file audits ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureRate:
+    measure: ChecklistMeasure
+    rate: Rate
+    not_applicable: int
+
+
+def audit_rates(audit: CaseFileAudit) -> list[MeasureRate]:
+    """Each checklist measure's rate (met of met and not met) in the audit's sample, with its 95% Wilson
+    interval and how many files it did not apply to."""
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for measure_id, answer in CaseFileAnswer.objects.filter(case_file__audit=audit).values_list("measure_id", "answer"):
+        counts[measure_id][answer] += 1
+    results = []
+    for measure in audit.evidence.inspection.programme.checklist.all():
+        tally = counts[measure.pk]
+        met, not_met = tally[CaseFileAnswer.Answer.MET], tally[CaseFileAnswer.Answer.NOT_MET]
+        results.append(
+            MeasureRate(
+                measure=measure,
+                rate=rate(met, met + not_met),
+                not_applicable=tally[CaseFileAnswer.Answer.NOT_APPLICABLE],
+            )
+        )
+    return results
+
+
+def case_file_audits_with_rates(
+    inspection: Inspection, question: Question | None = None
+) -> list[tuple[CaseFileAudit, list[MeasureRate]]]:
+    """The inspection's case-file audits (those bearing on ``question``, if given), each with its rates."""
+    audits = CaseFileAudit.objects.filter(evidence__inspection=inspection).select_related(
+        "evidence__inspection__programme"
+    )
+    if question is not None:
+        audits = audits.filter(evidence__questions=question)
+    return [(audit, audit_rates(audit)) for audit in audits.order_by("pk")]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from accounts.decorators import actor, workspace_view
 from inspections.evidence import Evidence
+from inspections.selectors import case_file_audits_with_rates
 from inspectorate.ids import LARGEST_INTEGER, parse_id
 from inspectorate.text import clean_text
 from reports import markup, selectors, services
@@ -125,6 +126,7 @@ def part_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "section": section,
             "judgment": judgment,
             "evidence": list(Evidence.objects.filter(judgments=judgment).order_by("-gathered_on")) if judgment else [],
+            "audits": case_file_audits_with_rates(report.inspection, section.question) if section else [],
             "findings": findings,
             "may_edit": may_edit or status == HTTPStatus.BAD_REQUEST,
             "current": None if may_edit else mark_safe(markup.render(latest.part(key) if latest else "")),  # noqa: S308

@@ -19,7 +19,7 @@ from accounts import permissions
 from accounts.decorators import actor, workspace_view
 from inspections.evidence import Evidence
 from inspections.models import Grade, Judgment
-from inspections.selectors import earlier_open_findings
+from inspections.selectors import case_file_audits_with_rates, earlier_open_findings
 from inspectorate.ids import id_or_400
 from reports.errors import WorkflowError
 from reports.forms import (
@@ -397,6 +397,7 @@ def judgment_evidence(request: HttpRequest, pk: int, question_id: int) -> HttpRe
             "others": others,
             "cited": cited,
             "may_cite": may_cite,
+            "audits": case_file_audits_with_rates(inspection, judgment.question),
             "errors": errors,
         },
         status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,

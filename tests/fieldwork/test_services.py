@@ -16,6 +16,7 @@ from fieldwork import selectors, services
 from fieldwork.models import ConflictDeclaration, ForceRequest, ModerationDecision, RequestFile
 from inspections.evidence import CaseFileAnswer, ChecklistMeasure, Evidence, EvidenceFile
 from inspections.models import Judgment
+from inspections.selectors import audit_rates
 from inspections.statistics import wilson_interval
 from notifications.models import Notification
 from reports.errors import WorkflowError
@@ -276,7 +277,7 @@ def test_an_audit_gives_each_measures_rate_with_its_interval(report, inspector) 
         answers[(case_file.pk, recorded.pk)] = "met" if index < 8 else "not_met"
         answers[(case_file.pk, told.pk)] = "n/a" if index < 3 else "met"
     services.case_file_answers_record(audit=audit, actor=inspector, answers=answers, in_about_the_data=True)
-    rates = {item.measure.number: item for item in selectors.audit_rates(audit)}
+    rates = {item.measure.number: item for item in audit_rates(audit)}
     assert (rates[1].rate.successes, rates[1].rate.trials) == (8, 10)
     assert (round(rates[1].rate.low, 4), round(rates[1].rate.high, 4)) == (0.4902, 0.9433)
     assert (rates[2].rate.successes, rates[2].rate.trials, rates[2].not_applicable) == (7, 7, 3)
@@ -363,3 +364,29 @@ def test_retention_deletes_files_and_notes_after_the_period_and_keeps_the_record
     assert evidence.notes == "" and evidence.summary == "Interview with the chief constable."
     assert ReportEvent.objects.filter(action="Evidence removed under the retention rule").count() == 1
     assert services.retention_apply()["inspections"] == 0
+
+
+def test_the_admin_holds_the_team_to_the_conflict_rule_too(client, inspection, other_inspector, administrator) -> None:
+    from django.urls import reverse
+
+    from tests.sign_in import sign_in
+
+    ConflictDeclaration.objects.create(person=other_inspector, force_id=inspection.force_id, kind="family")
+    sign_in(client, administrator)
+    url = reverse("admin:inspections_inspection_change", args=[inspection.pk])
+    data = {
+        "force": inspection.force_id,
+        "programme": inspection.programme_id,
+        "status": inspection.status,
+        "lead_inspector": inspection.lead_inspector_id,
+        "team": [*inspection.team.values_list("pk", flat=True), other_inspector.pk],
+        **{
+            f"{prefix}-{key}": "0"
+            for prefix in ("judgments", "areaforimprovement_set", "notablepractice_set", "finding_outcomes")
+            for key in ("TOTAL_FORMS", "INITIAL_FORMS")
+        },
+    }
+    page = client.post(url, data)
+    assert page.status_code == 200
+    assert "Record an exception to the conflict rule first" in page.content.decode()
+    assert not inspection.team.filter(pk=other_inspector.pk).exists()
