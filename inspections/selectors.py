@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -90,3 +91,29 @@ def case_file_audits_with_rates(
     if question is not None:
         audits = audits.filter(evidence__questions=question)
     return [(audit, audit_rates(audit)) for audit in audits.order_by("pk")]
+
+
+def about_the_data(inspection: Inspection) -> list[dict[str, Any]]:
+    """The case-file audits the team chose to show in the report's "About the data", as plain data for the
+    page and the PDF (and for an edition to keep as it was when frozen): each audit's title, how many
+    files, and each measure's rate with its 95% interval, in whole percentages. Never a file's reference."""
+    rows = []
+    for audit, rates in case_file_audits_with_rates(inspection):
+        if not audit.in_about_the_data:
+            continue
+        rows.append(
+            {
+                "title": audit.title,
+                "files": audit.case_files.count(),
+                "measures": [
+                    {
+                        "text": item.measure.text,
+                        "met": f"{round(100 * item.rate.successes / item.rate.trials)}% ({item.rate.successes} of {item.rate.trials})",
+                        "interval": f"{round(100 * item.rate.low)}% to {round(100 * item.rate.high)}%",
+                    }
+                    for item in rates
+                    if item.rate.trials
+                ],
+            }
+        )
+    return rows

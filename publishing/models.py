@@ -56,6 +56,11 @@ class Edition(models.Model):
     number = models.PositiveIntegerField()
     revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
     change_note = PlainTextField(blank=True)
+    about_the_data = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The case-file audit rates the report shows in “About the data”, as they were when frozen.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)

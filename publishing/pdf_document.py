@@ -36,6 +36,12 @@ LABELS: Final = {
     "other_recommendations": "Other recommendations",
     "notable": "Notable practice",
     "not_written": "Not written.",
+    "about": "About the data",
+    "about_intro": "The team reviewed samples of the force's case files against the programme's checklist. "
+    "Each rate counts the files a measure applied to; the range is its 95% confidence interval.",
+    "measure": "Measure",
+    "met": "Met",
+    "interval": "95% interval",
     "page_of": "Page {page} of {pages}",
 }
 _LINK_SCHEMES: Final = ("https://", "mailto:")
@@ -291,6 +297,7 @@ def report_pdf_data(context: dict[str, Any], *, language: str = "en-GB") -> dict
                 {"title": part.title, "question": part.question, "body": html_blocks(part.html)} for part in parts
             ],
             "findings": findings,
+            "about": list(context.get("about_the_data") or []),
             "labels": {**LABELS, "judgments_caption": LABELS["judgments_caption"].format(force=context["force_name"])},
         }
     )

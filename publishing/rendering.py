@@ -31,6 +31,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from inspections.models import Finding, Judgment
+from inspections.selectors import about_the_data
 from publishing.models import Edition, EditionJudgment
 from publishing.pdf_document import report_pdf_data
 from publishing.typesetting import TypesetError, typeset
@@ -208,6 +209,8 @@ def report_document(
         "recommendations": loose,
         "notable_practice": notable,
         "has_findings": bool(afis or causes or loose or notable),
+        # Frozen with the edition; live for a draft's preview.
+        "about_the_data": record.about_the_data if record is not None else about_the_data(report.inspection),
         "edition_number": edition,
         "published_on": published_on,
         "change_note": change_note.strip(),

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from inspections.models import Finding, Judgment
+from inspections.selectors import about_the_data
 from inspectorate.celery import enqueue_on_commit
 from notifications import recipients
 from notifications.kinds import Kind
@@ -205,6 +206,8 @@ def edition_snapshot_record(edition: Edition) -> None:
     page show, and what the public lists, data and API read once it goes live. Call in the transaction
     that freezes the edition, under the report's row lock."""
     inspection_id = edition.report.inspection_id
+    edition.about_the_data = about_the_data(edition.report.inspection)
+    Edition.objects.filter(pk=edition.pk).update(about_the_data=edition.about_the_data)
     EditionJudgment.objects.filter(edition=edition).delete()
     EditionFinding.objects.filter(edition=edition).delete()
     EditionJudgment.objects.bulk_create(
