@@ -282,7 +282,7 @@ def fails_then_a_retry_works(edition, editor, *, error: type[Exception], message
 
 @pytest.mark.parametrize(
     ("limit", "value", "message"),
-    [("PDF_MAX_PAGES", 2, "more than the 2 a report may have"), ("PDF_RENDER_SECONDS", 0.01, "longer than 0.01 s")],
+    [("PDF_MAX_PAGES", 2, "more than the 2 a report may have"), ("PDF_RENDER_SECONDS", 0.0005, "longer than 0.0005 s")],
 )
 def test_a_render_past_a_limit_is_a_failure_editors_see_and_retry(
     approved, editor, settings, limit: str, value: float, message: str
