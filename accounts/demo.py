@@ -12,4 +12,6 @@ DEMO_USERS = {
     # A second editor, so that the two-person rule on corrections can be walked on the demo.
     "editor2@example.org": ("Kit Editor", Role.EDITOR),
     "admin@example.org": ("Ada Administrator", Role.ADMINISTRATOR),
+    # Writes the Welsh of the Welsh forces' reports.
+    "translator@example.org": ("Tal Translator", Role.TRANSLATOR),
 }

@@ -75,12 +75,26 @@ def can_view_workspace(user: AnyUser) -> bool:
             or has_role(user, Role.INSPECTOR)
             or has_role(user, Role.LEAD_INSPECTOR)
             or has_role(user, Role.EDITOR)
+            or has_role(user, Role.TRANSLATOR)
         )
     )
 
 
 def is_editor(user: AnyUser) -> bool:
     return has_role(user, Role.EDITOR)
+
+
+def is_translator(user: AnyUser) -> bool:
+    return has_role(user, Role.TRANSLATOR)
+
+
+def can_translate_report(user: AnyUser, report: Report) -> bool:
+    """Translators write the Welsh of the Welsh forces' reports; editors may correct it, as they may the
+    English."""
+    return bool(
+        (is_translator(user) or is_editor(user) or is_administrator(user))
+        and report.inspection.force.country == "Wales"
+    )
 
 
 def sees_every_draft(user: AnyUser) -> bool:
@@ -103,7 +117,10 @@ def reports_visible_to(user: AnyUser) -> Q:
         return Q(pk__in=[])
     if sees_every_draft(user):
         return Q()
-    return Q(state__in=("published", "withdrawn")) | Q(inspection__team=user) | Q(inspection__lead_inspector=user)
+    visible = Q(state__in=("published", "withdrawn")) | Q(inspection__team=user) | Q(inspection__lead_inspector=user)
+    if is_translator(user):
+        visible |= Q(inspection__force__country="Wales")
+    return visible
 
 
 def can_view_report(user: AnyUser, report: Report) -> bool:
@@ -111,6 +128,8 @@ def can_view_report(user: AnyUser, report: Report) -> bool:
     if not can_view_workspace(user):
         return False
     if sees_every_draft(user) or report.state in ("published", "withdrawn"):
+        return True
+    if is_translator(user) and report.inspection.force.country == "Wales":
         return True
     return report.inspection.lead_inspector_id == user.pk or report.inspection.has_on_team(user)  # type: ignore[arg-type]
 

@@ -10,3 +10,4 @@ class Role(StrEnum):
     LEAD_INSPECTOR = "Lead inspector"
     EDITOR = "Editor"
     ADMINISTRATOR = "Administrator"
+    TRANSLATOR = "Translator"

@@ -399,3 +399,40 @@ class FactCheckPoint(models.Model):
 
     def __str__(self) -> str:
         return f"Point on {self.part or 'the report'}"
+
+
+class Translation(models.Model):
+    """One saved Welsh text of one part of a Welsh force's report, tied to the English revision it
+    translates. Never changed once written: each save is the next number for its part.
+
+    A part's Welsh is up to date while the English of that part is what it was in ``source_revision``
+    (``reports.translations``).
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="translations")
+    part = models.CharField(max_length=50)
+    language = models.CharField(max_length=5, default="cy")
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    source_revision = models.ForeignKey(
+        Revision, on_delete=models.PROTECT, related_name="+", help_text="The English revision this translates."
+    )
+    based_on = models.PositiveIntegerField(null=True, blank=True, help_text="The translation the author started from.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("report", "part", "-number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("report", "part", "language", "number"), name="translation_number_once_per_part"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Welsh {self.number} of {self.part} of {self.report}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("A translation is never changed: make a new one")
+        super().save(*args, **kwargs)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports.views import dashboard, drafting, fact_check, findings, lists, planning, record, review, trail
+from reports.views import dashboard, drafting, fact_check, findings, lists, planning, record, review, trail, welsh
 
 app_name = "reports"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path("reports/<int:pk>/parts/<slug:key>/", drafting.part_edit, name="part"),
     path("reports/<int:pk>/judgments/", record.judgments, name="judgments"),
+    path("reports/<int:pk>/welsh/", welsh.welsh, name="welsh"),
+    path("reports/<int:pk>/welsh/<slug:key>/", welsh.welsh_part, name="welsh_part"),
     path("reports/<int:pk>/judgments/<int:question_id>/evidence/", record.judgment_evidence, name="judgment_evidence"),
     path("reports/<int:pk>/findings/", record.findings, name="findings"),
     path("reports/<int:pk>/findings/<int:finding_id>/", findings.finding_edit, name="finding_edit"),

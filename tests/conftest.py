@@ -60,13 +60,18 @@ def restore_reference_data() -> None:
 
     from inspections.models import Force
 
-    if Force.objects.exists() and Group.objects.filter(permissions__isnull=False).exists():
+    if (
+        Force.objects.exists()
+        and Group.objects.filter(permissions__isnull=False).exists()
+        and Group.objects.filter(name="Translator").exists()
+    ):
         return
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # content types, permissions
     import_module("inspections.migrations.0003_reference_data").load(live_apps, None)
     roles = import_module("accounts.migrations.0002_roles").ROLES
     report_codes = import_module("accounts.migrations.0003_report_roles").CODES
     timetable_codes = import_module("accounts.migrations.0004_timetable_roles").CODES
+    import_module("accounts.migrations.0006_translator_role").make(live_apps, None)
     for name, codes in roles.items():
         group, _ = Group.objects.get_or_create(name=name)
         wanted = [

@@ -150,6 +150,26 @@ def cite_evidence(judgment: Judgment, *, by: User) -> None:
     evidence.judgments.add(judgment)
 
 
+def translate_whole_report(report, translator: User) -> None:  # type: ignore[no-untyped-def]
+    """Put every part of a Welsh force's report into Welsh, from its latest English (nothing for an English
+    force's report), as a translator would."""
+    from reports import translations
+    from reports.selectors import report_parts
+
+    if not translations.is_bilingual(report):
+        return
+    for part in report_parts(report):
+        latest = report.translations.filter(part=part.key).order_by("-number").first()
+        translations.translation_save(
+            report=report,
+            actor=translator,
+            part=part.key,
+            text=f"Cymraeg: {part.title}.",
+            based_on=latest.number if latest else 0,
+            source_revision=report.version,
+        )
+
+
 def write_whole_report(report, author: User) -> None:  # type: ignore[no-untyped-def]
     """Write every part of ``report`` (one revision per part), as an author would."""
     from reports.selectors import report_parts

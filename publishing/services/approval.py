@@ -16,6 +16,7 @@ from reports.errors import WorkflowError
 from reports.models import Report
 from reports.selectors import approval_problems, report_authors
 from reports.services import report_lock, review_mark
+from reports.translations import translation_problems
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -46,6 +47,9 @@ def report_approve(*, report: Report, actor: User, revision_number: int) -> Repo
         moderation = moderation_outstanding(report.inspection)
         if moderation:
             raise ValidationError(moderation, code="not_moderated")
+        welsh = translation_problems(report)
+        if welsh:
+            raise ValidationError(welsh, code="not_translated")
         from_state = report.state
         report.approve()
         report.approved_revision = revision

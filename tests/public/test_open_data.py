@@ -38,6 +38,7 @@ from tests.factories import (
     UserFactory,
     grade,
     ready_inspection,
+    translate_whole_report,
     write_whole_report,
 )
 from tests.publishing.helpers import render_all
@@ -83,6 +84,7 @@ def report_in_state(state: str, *, force_slug: str, summary: str, make_user, edi
     report = services.report_submit_for_review(report=report, actor=inspector)
     if state == ReportState.IN_REVIEW:
         return report
+    translate_whole_report(report, editor)
     report = publication.report_approve(report=report, actor=editor, revision_number=report.version)
     if state == ReportState.APPROVED:
         return report

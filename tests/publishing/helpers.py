@@ -23,6 +23,7 @@ from tests.factories import (
     QuestionFactory,
     cite_evidence,
     grade,
+    translate_whole_report,
     write_whole_report,
 )
 
@@ -102,6 +103,7 @@ def make_report(
     if state == "in_review":
         return report
     report.refresh_from_db()
+    translate_whole_report(report, people.editor)
     report = publication.report_approve(report=report, actor=people.editor, revision_number=report.version)
     if state == "approved":
         return report

@@ -69,6 +69,9 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "publishing:programme_board": ANYONE_STAFF,  # a draft they may not read shows as "Not shown to you"
     "publishing:programme_schedule": ANYONE_STAFF,  # lists only the reports each may read
     "reports:judgment_evidence": READERS,
+    # An English force's report has no Welsh (tests/welsh/ walks a Welsh one, with translators).
+    "reports:welsh": (302, 404, 404, 404, 404, 404),
+    "reports:welsh_part": (302, 404, 404, 404, 404, 404),
     "fieldwork:plan": READERS,
     "fieldwork:requests": READERS,
     "fieldwork:evidence": READERS,

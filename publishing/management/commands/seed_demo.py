@@ -11,6 +11,7 @@ from accounts.demo import DEMO_USERS
 from publishing.demo import fieldwork as fieldwork_demo
 from publishing.demo import inspections as demo
 from publishing.demo import reports as reports_demo
+from publishing.demo import welsh as welsh_demo
 from publishing.demo import workspace as workspace_demo
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         reports = reports_demo.load()
         work = workspace_demo.load()
         fieldwork = fieldwork_demo.load()
+        welsh_demo.load()
         self.stdout.write(
             f"Demo data loaded: {summary.forces} forces, {summary.programmes} programmes, "
             f"{summary.inspections} inspections, {summary.judgments} judgments, {summary.findings} findings, "

@@ -1,0 +1,161 @@
+"""The Welsh of a Welsh force's report: one text per part, tied to the English revision it translates.
+
+Public bodies in Wales treat Welsh and English equally, so a report of one of the four Welsh forces is
+one publication in two languages. A part's Welsh is up to date while the English of that part is what it
+was in the revision the Welsh translates; when the English changes, the Welsh is out of date and the
+translator sees the English diff since. Approval waits until every part's Welsh is up to date
+(``reports.selectors.approval_problems``).
+
+Saving follows the English's rules: Markdown, cleaned text, a number per save, and a conflict when
+someone else saved the same part's Welsh since the page was opened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts import permissions
+from inspectorate.text import clean_text
+from reports.audit import report_event
+from reports.errors import WorkflowError
+from reports.models import Report, Revision, Translation
+from reports.selectors import Part, report_parts
+from reports.services import MAX_PART_CHARACTERS, report_lock
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+WELSH = "cy"
+
+
+def is_bilingual(report: Report) -> bool:
+    """Whether the report is published in Welsh as well as English: those of the four Welsh forces."""
+    return bool(report.inspection.force.country == "Wales")
+
+
+@dataclass(frozen=True)
+class PartTranslation:
+    """One part's Welsh, and whether it is up to date with the English."""
+
+    part: Part
+    english: str  # the part's English now
+    welsh: Translation | None  # the latest Welsh, if any
+    english_translated: str  # the part's English as it was in the revision the Welsh translates
+
+    @property
+    def needed(self) -> bool:
+        return bool(self.english.strip())
+
+    @property
+    def up_to_date(self) -> bool:
+        if not self.needed:
+            return True
+        return self.welsh is not None and self.english_translated == self.english
+
+    @property
+    def status(self) -> str:
+        if self.up_to_date:
+            return "Up to date" if self.welsh is not None else "Nothing to translate"
+        return "Out of date" if self.welsh is not None else "Not translated"
+
+
+def latest_translations(report: Report) -> dict[str, Translation]:
+    """The latest Welsh of each part."""
+    latest: dict[str, Translation] = {}
+    for translation in (
+        report.translations.filter(language=WELSH).select_related("source_revision").order_by("part", "-number")
+    ):
+        latest.setdefault(translation.part, translation)
+    return latest
+
+
+def translation_status(report: Report) -> list[PartTranslation]:
+    """Each part of the report, in order, with its Welsh and whether that is up to date."""
+    revision = report.latest_revision()
+    latest = latest_translations(report)
+    rows = []
+    for part in report_parts(report):
+        welsh = latest.get(part.key)
+        rows.append(
+            PartTranslation(
+                part=part,
+                english=revision.part(part.key) if revision else "",
+                welsh=welsh,
+                english_translated=welsh.source_revision.part(part.key) if welsh else "",
+            )
+        )
+    return rows
+
+
+def translation_problems(report: Report) -> list[str]:
+    """What stands between a Welsh force's report and approval: each part whose Welsh is missing or out of
+    date. Nothing for an English force's report."""
+    if not is_bilingual(report):
+        return []
+    return [
+        f"The Welsh of “{row.part.title}” is {row.status.lower()}: translate it before approval"
+        for row in translation_status(report)
+        if not row.up_to_date
+    ]
+
+
+class TranslationConflict(Exception):
+    """Someone saved this part's Welsh since the page was opened: both texts are kept for the person to
+    choose from."""
+
+    def __init__(self, *, theirs: Translation, your_text: str) -> None:
+        super().__init__(f"{theirs.author} saved this part's Welsh while you were working on it")
+        self.theirs = theirs
+        self.your_text = your_text
+
+
+def translation_save(
+    *, report: Report, actor: User, part: str, text: str, based_on: int, source_revision: int
+) -> Translation | None:
+    """Save the Welsh of ``part``, translating English revision ``source_revision``, on top of Welsh number
+    ``based_on`` (0 for the first). Returns the new translation, or ``None`` when nothing changed (the same
+    text, of the same English). Raises ``PermissionDenied``, ``WorkflowError``, ``ValidationError`` or
+    ``TranslationConflict``."""
+    if not permissions.can_translate_report(actor, report):
+        raise PermissionDenied("Only translators and editors write the Welsh of a Welsh force's report")
+    text = clean_text(text)
+    if len(text) > MAX_PART_CHARACTERS:
+        raise ValidationError(f"The text must be {MAX_PART_CHARACTERS:,} characters or fewer", code="too_long")
+    with transaction.atomic():
+        report = report_lock(report)
+        if part not in {item.key for item in report_parts(report)}:
+            raise ValidationError("Select a part of this report", code="unknown_part")
+        if not report.is_editable:
+            raise WorkflowError(f"The report is {report.get_state_display().lower()}: its Welsh can no longer change")
+        source = Revision.objects.filter(report=report, number=source_revision).first()
+        if source is None:
+            raise ValidationError("Translate a revision of this report", code="unknown_revision")
+        latest = report.translations.filter(language=WELSH, part=part).order_by("-number").first()
+        if latest is not None and latest.number != based_on:
+            base = report.translations.filter(language=WELSH, part=part, number=based_on).first()
+            if base is None or base.text != latest.text:
+                raise TranslationConflict(theirs=latest, your_text=text)
+        if latest is not None and latest.text == text and latest.source_revision_id == source.pk:
+            return None
+        translation = Translation.objects.create(
+            report=report,
+            part=part,
+            language=WELSH,
+            number=(latest.number if latest else 0) + 1,
+            text=text,
+            source_revision=source,
+            based_on=based_on or None,
+            author=actor,
+        )
+        report_event(
+            report,
+            actor,
+            "Welsh saved",
+            revision=report.latest_revision(),
+            reason=f"{part}: Welsh {translation.number}, translating revision {source.number}",
+        )
+    return translation

@@ -1,0 +1,138 @@
+"""The Welsh of a Welsh force's report: tied to the English revision it translates, out of date when the
+English changes, saved with the English's rules, and required before approval."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.roles import Role
+from inspections.models import Force
+from publishing.services import report_approve
+from reports import translations
+from reports.models import ReportEvent
+from reports.selectors import report_parts
+from reports.services import report_save_part, report_submit_for_review
+from tests.sign_in import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def welsh_report(written_report):  # type: ignore[no-untyped-def]
+    inspection = written_report.inspection
+    inspection.force = Force.objects.get(slug="dyfed-powys-police")
+    inspection.save()
+    written_report.refresh_from_db()
+    return written_report
+
+
+@pytest.fixture
+def translator(make_user):  # type: ignore[no-untyped-def]
+    return make_user(Role.TRANSLATOR, name="Tal Translator")
+
+
+def translate_all(report, translator) -> None:  # type: ignore[no-untyped-def]
+    for part in report_parts(report):
+        latest = report.translations.filter(part=part.key).order_by("-number").first()
+        translations.translation_save(
+            report=report,
+            actor=translator,
+            part=part.key,
+            text=f"Cymraeg: {part.title}.",
+            based_on=latest.number if latest else 0,
+            source_revision=report.version,
+        )
+
+
+def test_only_a_welsh_forces_report_is_bilingual(written_report, welsh_report) -> None:
+    assert translations.is_bilingual(welsh_report)
+    assert translations.translation_problems(welsh_report)
+    english = welsh_report  # the same report moved back to an English force
+    english.inspection.force = Force.objects.get(slug="kent-police")
+    english.inspection.save()
+    assert not translations.is_bilingual(english)
+    assert translations.translation_problems(english) == []
+
+
+def test_a_changed_english_part_makes_its_welsh_out_of_date(welsh_report, translator, inspector) -> None:
+    translate_all(welsh_report, translator)
+    assert all(row.up_to_date for row in translations.translation_status(welsh_report))
+    report_save_part(
+        report=welsh_report, actor=inspector, part="summary", text="A new summary.", based_on=welsh_report.version
+    )
+    welsh_report.refresh_from_db()
+    rows = {row.part.key: row for row in translations.translation_status(welsh_report)}
+    assert not rows["summary"].up_to_date and rows["summary"].status == "Out of date"
+    assert rows["summary"].english_translated == "Text of Summary." and rows["summary"].english == "A new summary."
+    assert all(row.up_to_date for key, row in rows.items() if key != "summary")
+    assert translations.translation_problems(welsh_report) == [
+        "The Welsh of “Summary” is out of date: translate it before approval"
+    ]
+
+
+def test_approval_waits_for_the_welsh(welsh_report, translator, inspector, editor) -> None:
+    report = report_submit_for_review(report=welsh_report, actor=inspector)
+    with pytest.raises(ValidationError, match="The Welsh of “Summary” is not translated"):
+        report_approve(report=report, actor=editor, revision_number=report.version)
+    translate_all(report, translator)
+    report_approve(report=report, actor=editor, revision_number=report.version)
+    assert ReportEvent.objects.filter(report=report, action="Welsh saved").count() == len(report_parts(report))
+
+
+def test_a_second_save_of_the_same_welsh_from_an_old_page_is_a_conflict(welsh_report, translator, editor) -> None:
+    first = translations.translation_save(
+        report=welsh_report, actor=translator, part="summary", text="Un.", based_on=0, source_revision=1
+    )
+    assert first is not None and first.number == 1
+    with pytest.raises(translations.TranslationConflict) as conflict:
+        translations.translation_save(
+            report=welsh_report, actor=editor, part="summary", text="Dau.", based_on=0, source_revision=1
+        )
+    assert conflict.value.theirs == first and conflict.value.your_text == "Dau."
+    assert (
+        translations.translation_save(
+            report=welsh_report, actor=translator, part="summary", text="Un.", based_on=1, source_revision=1
+        )
+        is None
+    )
+
+
+def test_who_may_write_the_welsh(welsh_report, inspector, other_inspector, lead_inspector) -> None:
+    for person in (inspector, other_inspector, lead_inspector):
+        with pytest.raises(PermissionDenied):
+            translations.translation_save(
+                report=welsh_report, actor=person, part="summary", text="x", based_on=0, source_revision=1
+            )
+
+
+def test_the_translator_works_side_by_side_and_sees_the_english_diff(
+    client, welsh_report, translator, inspector
+) -> None:
+    sign_in(client, translator)
+    page = client.get(f"/workspace/reports/{welsh_report.pk}/welsh/")
+    assert page.status_code == HTTPStatus.OK and "Not translated" in page.content.decode()
+    url = f"/workspace/reports/{welsh_report.pk}/welsh/summary/"
+    form = client.get(url).content.decode()
+    assert 'lang="cy"' in form and "Text of Summary." in form
+    saved = client.post(url, {"text": "Crynodeb.", "based_on": 0, "source_revision": welsh_report.version})
+    assert saved.status_code == HTTPStatus.FOUND
+    report_save_part(
+        report=welsh_report,
+        actor=inspector,
+        part="summary",
+        text="Text of Summary, changed.",
+        based_on=welsh_report.version,
+    )
+    page = client.get(url).content.decode()
+    assert "The English has changed since the Welsh was made" in page and "<ins" in page
+    # A translator reads only the Welsh forces' drafts.
+    sign_in(client, translator)
+    from reports.services import report_start
+    from tests.factories import ready_inspection
+
+    english = report_start(inspection=ready_inspection(team=[inspector], lead=welsh_report.inspection.lead_inspector))
+    assert client.get(f"/workspace/reports/{english.pk}/").status_code == HTTPStatus.NOT_FOUND
+    assert client.get(f"/workspace/reports/{english.pk}/welsh/").status_code == HTTPStatus.NOT_FOUND
