@@ -20,6 +20,7 @@ urlpatterns = [
     path("reports/<int:pk>/judgments/", record.judgments, name="judgments"),
     path("reports/<int:pk>/welsh/", welsh.welsh, name="welsh"),
     path("reports/<int:pk>/welsh/<slug:key>/", welsh.welsh_part, name="welsh_part"),
+    path("reports/<int:pk>/welsh/<slug:key>/xliff/", welsh.welsh_xliff, name="welsh_xliff"),
     path("reports/<int:pk>/judgments/<int:question_id>/evidence/", record.judgment_evidence, name="judgment_evidence"),
     path("reports/<int:pk>/findings/", record.findings, name="findings"),
     path("reports/<int:pk>/findings/<int:finding_id>/", findings.finding_edit, name="finding_edit"),

@@ -15,10 +15,12 @@ from django.utils.safestring import mark_safe
 
 from accounts import permissions
 from accounts.decorators import actor, workspace_view
-from reports import markup, translations
+from inspectorate.forms import GovUKForm
+from reports import markup, translations, xliff
 from reports.diff import diff_html
 from reports.errors import WorkflowError
 from reports.forms import PartForm
+from reports.selectors import part_title, report_parts
 from reports.views.common import get_report, refusal_messages, report_url
 
 
@@ -62,7 +64,7 @@ def welsh(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @workspace_view
-def welsh_part(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def welsh_part(request: HttpRequest, pk: int, key: str, import_form: object = None) -> HttpResponse:
     report = _bilingual_report(request, pk)
     row = next((item for item in translations.translation_status(report) if item.part.key == key), None)
     if row is None:
@@ -70,6 +72,8 @@ def welsh_part(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     may_translate = permissions.can_translate_report(request.user, report) and report.is_editable
     if request.method == "POST" and not permissions.can_translate_report(request.user, report):
         raise PermissionDenied("Only translators and editors write the Welsh")
+    # A refused XLIFF file shows the page again, its errors by the file field, the Welsh form unbound.
+    posted = request.method == "POST" and import_form is None
     latest = report.latest_revision()
     title = row.part.title
     preview = None
@@ -79,8 +83,8 @@ def welsh_part(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         "based_on": row.welsh.number if row.welsh else 0,
         "source_revision": latest.number if latest else 1,
     }
-    form = WelshPartForm(request.POST or None, initial=initial, label=title)
-    if request.method == "POST":
+    form = WelshPartForm(request.POST if posted else None, initial=initial, label=title)
+    if posted:
         if form.is_valid():
             text = form.cleaned_data["text"]
             if "preview" in request.POST:
@@ -149,6 +153,53 @@ def welsh_part(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "english_revision": latest,
             "may_translate": may_translate or status == HTTPStatus.BAD_REQUEST,
             "current": mark_safe(markup.render(row.welsh.text)) if row.welsh else None,  # noqa: S308
+            "import_form": import_form or XliffImportForm(),
         },
-        status=status,
+        status=HTTPStatus.BAD_REQUEST if import_form is not None else status,
     )
+
+
+class XliffImportForm(GovUKForm):
+    submit_label = "Import the Welsh"
+    submit_css_class = "govuk-button--secondary"
+
+    xliff = forms.FileField(
+        label="XLIFF file from the translator",
+        help_text="The file exported from this page, with the Welsh in its target.",
+        error_messages={"required": "Choose the XLIFF file", "empty": "The file is empty"},
+    )
+
+
+@workspace_view
+def welsh_xliff(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """GET: the part's English (and Welsh so far) as XLIFF 1.2, for an outside translator. POST: their
+    file back, checked against the report, the part and the English it carried."""
+    report = _bilingual_report(request, pk)
+    if key not in {part.key for part in report_parts(report)}:
+        raise Http404("No such part")
+    if request.method == "POST":
+        if not permissions.can_translate_report(request.user, report):
+            raise PermissionDenied("Only translators and editors write the Welsh")
+        form = XliffImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                saved = xliff.xliff_import(
+                    report=report, actor=actor(request), part=key, content=form.cleaned_data["xliff"].read()
+                )
+            except translations.TranslationConflict as conflict:
+                form.add_error("xliff", str(conflict))
+            except (WorkflowError, ValidationError) as error:
+                for message in refusal_messages(error):
+                    form.add_error("xliff", message)
+            else:
+                title = part_title(report, key)
+                if saved is None:
+                    messages.info(request, f"The file's Welsh of {title.lower()} is what is saved already")
+                else:
+                    messages.success(request, f"The Welsh of {title.lower()} is imported (Welsh {saved.number})")
+                return redirect(report_url(report, "reports:welsh"))
+        return welsh_part(request, pk, key, import_form=form)  # type: ignore[return-value]
+    name, content = xliff.xliff_export(report, key)
+    response = HttpResponse(content, content_type="application/xliff+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

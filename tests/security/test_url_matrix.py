@@ -72,6 +72,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
     # An English force's report has no Welsh (tests/welsh/ walks a Welsh one, with translators).
     "reports:welsh": (302, 404, 404, 404, 404, 404),
     "reports:welsh_part": (302, 404, 404, 404, 404, 404),
+    "reports:welsh_xliff": (302, 404, 404, 404, 404, 404),
     "fieldwork:plan": READERS,
     "fieldwork:requests": READERS,
     "fieldwork:evidence": READERS,

@@ -136,3 +136,47 @@ def test_the_translator_works_side_by_side_and_sees_the_english_diff(
     english = report_start(inspection=ready_inspection(team=[inspector], lead=welsh_report.inspection.lead_inspector))
     assert client.get(f"/workspace/reports/{english.pk}/").status_code == HTTPStatus.NOT_FOUND
     assert client.get(f"/workspace/reports/{english.pk}/welsh/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_an_outside_translator_works_through_xliff_and_a_wrong_file_is_refused(
+    client, welsh_report, translator, inspector
+) -> None:
+    from translate.storage import xliff
+
+    sign_in(client, translator)
+    exported = client.get(f"/workspace/reports/{welsh_report.pk}/welsh/summary/xliff/")
+    assert exported.status_code == HTTPStatus.OK
+    assert 'version="1.2"' in exported.content.decode() and "Text of Summary." in exported.content.decode()
+    assert exported["Content-Disposition"].startswith("attachment;")
+
+    def translated(content: bytes, welsh: str) -> bytes:
+        document = xliff.xlifffile.parsestring(content)
+        document.units[0].target = welsh
+        return bytes(document)
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def post(url_key: str, content: bytes):  # type: ignore[no-untyped-def]
+        return client.post(
+            f"/workspace/reports/{welsh_report.pk}/welsh/{url_key}/xliff/",
+            {"xliff": SimpleUploadedFile("summary.cy.xlf", content, content_type="application/xliff+xml")},
+        )
+
+    wrong_part = post("key_findings", translated(exported.content, "Crynodeb."))
+    assert wrong_part.status_code == HTTPStatus.BAD_REQUEST
+    assert "The file is for another part" in wrong_part.content.decode()
+    assert "The file is not XLIFF" in post("summary", b"<html>nope</html>").content.decode()
+    assert "no Welsh in it yet" in post("summary", exported.content).content.decode()
+    edited = exported.content.replace(b"Text of Summary.", b"Text edited by the translator.")
+    assert "not the English that was exported" in post("summary", translated(edited, "x")).content.decode()
+    assert not welsh_report.translations.exists()
+
+    done = post("summary", translated(exported.content, "Crynodeb yn Gymraeg."))
+    assert done.status_code == HTTPStatus.FOUND
+    saved = welsh_report.translations.get(part="summary")
+    assert saved.text == "Crynodeb yn Gymraeg." and saved.source_revision.number == welsh_report.version
+    # The English moves on after the export: the imported Welsh is tied to the revision it translated.
+    report_save_part(report=welsh_report, actor=inspector, part="summary", text="New.", based_on=welsh_report.version)
+    welsh_report.refresh_from_db()
+    row = next(row for row in translations.translation_status(welsh_report) if row.part.key == "summary")
+    assert row.status == "Out of date"
