@@ -34,7 +34,8 @@ DEMO_USERS_SKIP_SECOND_FACTOR ?= 1
 run: install
 	@mkdir -p var
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=1 DEMO_USERS_SKIP_SECOND_FACTOR=$(DEMO_USERS_SKIP_SECOND_FACTOR) $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=1 DEMO_USERS_SKIP_SECOND_FACTOR=$(DEMO_USERS_SKIP_SECOND_FACTOR) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
+		$(BIN)/python manage.py seed_demo
 	@echo
 	@echo "Serving http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/). Ctrl-C stops the web server, worker and scheduler."
 	@echo
