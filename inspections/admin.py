@@ -78,7 +78,7 @@ class PillarAdmin(ReferenceDataAdmin):
 class QuestionInline(admin.TabularInline[Question, Programme]):
     model = Question
     extra = 0
-    fields = ("number", "pillar", "short_title", "text", "graded", "is_strand")
+    fields = ("number", "pillar", "short_title", "text", "short_title_cy", "text_cy", "graded", "is_strand")
 
 
 class TimetableInline(admin.TabularInline[ProgrammeDeadline, Programme]):

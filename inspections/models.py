@@ -31,6 +31,7 @@ class Force(models.Model):
         WALES = "Wales"
 
     name = PlainCharField(max_length=100, unique=True)
+    name_cy = PlainCharField("name in Welsh", max_length=100, blank=True, help_text="For a Welsh force's reports.")
     slug = models.SlugField(max_length=100, unique=True)
     country = models.CharField(max_length=20, choices=Country.choices)
     region = PlainCharField(max_length=50, db_index=True)
@@ -83,6 +84,7 @@ class Grade(models.Model):
 
     scale = models.ForeignKey(GradingScale, on_delete=models.PROTECT, related_name="grades")
     label = PlainCharField(max_length=50)
+    label_cy = PlainCharField("label in Welsh", max_length=50, blank=True)
     slug = models.SlugField(max_length=50)
     rank = models.PositiveSmallIntegerField()
 
@@ -101,6 +103,7 @@ class Pillar(models.Model):
     """A pillar of PEEL: Effectiveness, Efficiency, Legitimacy or Leadership."""
 
     name = PlainCharField(max_length=50, unique=True)
+    name_cy = PlainCharField("name in Welsh", max_length=50, blank=True)
     slug = models.SlugField(max_length=50, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -115,6 +118,7 @@ class Programme(models.Model):
     """An inspection programme, e.g. "PEEL: Police legitimacy 2016"."""
 
     name = PlainCharField(max_length=200, unique=True)
+    name_cy = PlainCharField("name in Welsh", max_length=200, blank=True, help_text="For the Welsh forces' reports.")
     slug = models.SlugField(max_length=200, unique=True)
     year = models.PositiveSmallIntegerField(db_index=True)
     scale = models.ForeignKey(
@@ -170,6 +174,8 @@ class Question(models.Model):
     number = models.PositiveSmallIntegerField(help_text="The question's place in the programme, from 1.")
     text = PlainCharField(max_length=300)
     short_title = PlainCharField(max_length=100, help_text="How a table column or a contents line names it.")
+    text_cy = PlainCharField("text in Welsh", max_length=300, blank=True)
+    short_title_cy = PlainCharField("short title in Welsh", max_length=100, blank=True)
     graded = models.BooleanField(default=True)
     is_strand = models.BooleanField(
         "is a strand", default=False, help_text="A strand added to the programme, reported on but not graded."

@@ -91,16 +91,39 @@ def translation_status(report: Report) -> list[PartTranslation]:
     return rows
 
 
+def welsh_names_missing(report: Report) -> list[str]:
+    """The names a Welsh edition prints that have no Welsh yet: the force's, the programme's, its questions',
+    pillars' and grades'. Nothing falls back to English: each is asked for here instead."""
+    inspection = report.inspection
+    programme = inspection.programme
+    missing = []
+    if not inspection.force.name_cy:
+        missing.append(f"Add the Welsh name of {inspection.force.name} (in the admin, under forces)")
+    if not programme.name_cy:
+        missing.append(f"Add the Welsh name of {programme.name} (in the admin, on the programme)")
+    for question in programme.questions.order_by("number"):
+        if not (question.text_cy and question.short_title_cy):
+            missing.append(f"Add the Welsh of question {question.number}, {question.short_title} (on the programme)")
+    for pillar in programme.pillars.all():
+        if not pillar.name_cy:
+            missing.append(f"Add the Welsh name of the {pillar.name} pillar (in the admin)")
+    for grade in programme.scale.grades.all():
+        if not grade.label_cy:
+            missing.append(f"Add the Welsh of the grade “{grade.label}” (in the admin, on the grading scale)")
+    return missing
+
+
 def translation_problems(report: Report) -> list[str]:
     """What stands between a Welsh force's report and approval: each part whose Welsh is missing or out of
-    date. Nothing for an English force's report."""
+    date, and each name its Welsh edition needs that has no Welsh yet. Nothing for an English force's
+    report."""
     if not is_bilingual(report):
         return []
     return [
         f"The Welsh of “{row.part.title}” is {row.status.lower()}: translate it before approval"
         for row in translation_status(report)
         if not row.up_to_date
-    ]
+    ] + welsh_names_missing(report)
 
 
 class TranslationConflict(Exception):

@@ -158,6 +158,21 @@ def translate_whole_report(report, translator: User) -> None:  # type: ignore[no
 
     if not translations.is_bilingual(report):
         return
+    inspection = report.inspection
+    programme = inspection.programme
+    for item, field in (
+        (inspection.force, "name_cy"),
+        (programme, "name_cy"),
+        *((pillar, "name_cy") for pillar in programme.pillars.all()),
+        *((grade, "label_cy") for grade in programme.scale.grades.all()),
+    ):
+        if not getattr(item, field):
+            setattr(item, field, f"Cymraeg: {item}")
+            item.save(update_fields=[field])
+    for question in programme.questions.all():
+        question.text_cy = question.text_cy or f"Cymraeg: {question.text}"
+        question.short_title_cy = question.short_title_cy or f"Cymraeg: {question.short_title}"
+        question.save(update_fields=["text_cy", "short_title_cy"])
     for part in report_parts(report):
         latest = report.translations.filter(part=part.key).order_by("-number").first()
         translations.translation_save(

@@ -104,6 +104,37 @@ LEGITIMACY_QUESTIONS: dict[int, list[tuple[str, str, bool, bool]]] = {
     ],
 }
 
+#: The questions in Welsh, for the Welsh forces' reports, by their English short title: (text, short title).
+QUESTIONS_CY = {
+    "Treating the public fairly": (
+        "Pa mor dda y mae'r heddlu'n deall y bobl y mae'n eu gwasanaethu, yn ymgysylltu â nhw ac yn eu trin yn deg?",
+        "Trin y cyhoedd yn deg",
+    ),
+    "Using stop and search and Taser fairly": (
+        "I ba raddau y mae penderfyniadau ar ddefnyddio stopio a chwilio a Taser yn deg ac yn briodol?",
+        "Defnyddio stopio a chwilio a Taser yn deg",
+    ),
+    "Supporting wellbeing and an ethical culture": (
+        "I ba raddau y mae arferion ac ymddygiad yn atgyfnerthu lles staff a diwylliant moesegol?",
+        "Cefnogi lles a diwylliant moesegol",
+    ),
+    "Treating the public with fairness and respect": (
+        "I ba raddau y mae'r heddlu'n trin pawb y mae'n eu gwasanaethu yn deg ac â pharch?",
+        "Trin y cyhoedd yn deg ac â pharch",
+    ),
+    "Ensuring the workforce behaves ethically and lawfully": (
+        "Pa mor dda y mae'r heddlu'n sicrhau bod ei weithlu'n ymddwyn yn foesegol ac yn gyfreithlon?",
+        "Sicrhau bod y gweithlu'n ymddwyn yn foesegol ac yn gyfreithlon",
+    ),
+    "Treating the workforce with fairness and respect": (
+        "I ba raddau y mae'r heddlu'n trin ei weithlu yn deg ac â pharch?",
+        "Trin y gweithlu yn deg ac â pharch",
+    ),
+    "Abuse of authority for sexual gain": (
+        "Pa mor dda y mae'r heddlu'n mynd i'r afael â chamddefnyddio awdurdod er budd rhywiol gan aelodau o'i weithlu?",
+        "Camddefnyddio awdurdod er budd rhywiol",
+    ),
+}
 # 2017 asked 2016's three questions again; the abuse-of-authority strand was not repeated.
 LEGITIMACY_QUESTIONS[2017] = LEGITIMACY_QUESTIONS[2016][:3]
 
@@ -218,6 +249,7 @@ def programme(year: int) -> Programme:
         slug=f"peel-police-legitimacy-{year}",
         defaults={
             "name": f"PEEL: Police legitimacy {year}",
+            "name_cy": f"PEEL: Cyfreithlondeb yr heddlu {year}",
             "year": year,
             "scale": scale,
             "description": (
@@ -231,7 +263,15 @@ def programme(year: int) -> Programme:
         Question.objects.update_or_create(
             programme=prog,
             number=number,
-            defaults={"pillar": legitimacy, "text": text, "short_title": short, "graded": graded, "is_strand": strand},
+            defaults={
+                "pillar": legitimacy,
+                "text": text,
+                "short_title": short,
+                "text_cy": QUESTIONS_CY[short][0],
+                "short_title_cy": QUESTIONS_CY[short][1],
+                "graded": graded,
+                "is_strand": strand,
+            },
         )
     return prog
 

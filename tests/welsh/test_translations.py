@@ -35,16 +35,9 @@ def translator(make_user):  # type: ignore[no-untyped-def]
 
 
 def translate_all(report, translator) -> None:  # type: ignore[no-untyped-def]
-    for part in report_parts(report):
-        latest = report.translations.filter(part=part.key).order_by("-number").first()
-        translations.translation_save(
-            report=report,
-            actor=translator,
-            part=part.key,
-            text=f"Cymraeg: {part.title}.",
-            based_on=latest.number if latest else 0,
-            source_revision=report.version,
-        )
+    from tests.factories import translate_whole_report
+
+    translate_whole_report(report, translator)
 
 
 def test_only_a_welsh_forces_report_is_bilingual(written_report, welsh_report) -> None:
@@ -180,3 +173,29 @@ def test_an_outside_translator_works_through_xliff_and_a_wrong_file_is_refused(
     welsh_report.refresh_from_db()
     row = next(row for row in translations.translation_status(welsh_report) if row.part.key == "summary")
     assert row.status == "Out of date"
+
+
+def test_a_name_the_welsh_edition_needs_without_its_welsh_holds_approval(welsh_report, translator) -> None:
+    from tests.factories import translate_whole_report
+
+    translate_whole_report(welsh_report, translator)
+    assert translations.translation_problems(welsh_report) == []
+    question = welsh_report.inspection.programme.questions.get(number=2)
+    question.short_title_cy = ""
+    question.save()
+    grade = welsh_report.inspection.programme.scale.grades.get(slug="good")
+    grade.label_cy = ""
+    grade.save()
+    assert translations.translation_problems(welsh_report) == [
+        "Add the Welsh of question 2, Ethics (on the programme)",
+        "Add the Welsh of the grade “Good” (in the admin, on the grading scale)",
+    ]
+
+
+def test_the_migrations_give_the_welsh_forces_grades_and_pillars_their_welsh_names() -> None:
+    from inspections.models import Grade, Pillar
+
+    assert Force.objects.get(slug="north-wales-police").name_cy == "Heddlu Gogledd Cymru"
+    assert set(Grade.objects.filter(slug="good").values_list("label_cy", flat=True)) == {"Da"}
+    assert Pillar.objects.get(slug="legitimacy").name_cy == "Cyfreithlondeb"
+    assert not Force.objects.filter(country="Wales", name_cy="").exists()
