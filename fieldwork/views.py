@@ -462,14 +462,18 @@ def moderation(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.select_related("scale"), pk=programme_id)
     _may_see_moderation(request.user)
     questions, rows = selectors.moderation_table(programme)
+    spread = selectors.grade_spread(programme)
+    order = {grade.label: grade.rank for grade in selectors.grades_of(programme)}
     return render(
         request,
         "fieldwork/moderation.html",
         {
             "programme": programme,
-            "questions": questions,
+            "questions": [
+                (question, sorted(spread.get(question.pk, {}).items(), key=lambda item: order.get(item[0], 99)))
+                for question in questions
+            ],
             "rows": rows,
-            "spread": selectors.grade_spread(programme),
             "outstanding": sum(row.outstanding for row in rows),
         },
     )

@@ -145,6 +145,8 @@ def test_plan_to_moderated_grades(live_server, new_page: Callable[..., Page]) ->
     panel.goto(f"/workspace/programmes/{programme.pk}/moderation/")
     expect(panel.get_by_role("heading", level=1)).to_have_text("National moderation")
     expect(panel.get_by_text("2 still to settle")).to_be_visible()
+    # Each question's spread of proposed grades across the forces, for the panel's first look.
+    expect(panel.get_by_role("columnheader", name=re.compile(r"^1\. Fairness"))).to_contain_text("Good: 1")
     assert_accessible(panel)
     cells = panel.get_by_role("link", name=re.compile(r"^Good for .*: moderate$"))
     cells.nth(0).click()
