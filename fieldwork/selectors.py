@@ -15,7 +15,7 @@ from accounts.models import User
 from fieldwork.models import ConflictDeclaration, ForceRequest, LiaisonLink, ModerationDecision
 from inspections.evidence import CaseFileAudit, Evidence
 from inspections.models import Grade, Inspection, Judgment, Programme, Question
-from inspections.selectors import MeasureRate, case_file_audits_with_rates
+from inspections.selectors import MeasureRate, audits_of_programme, case_file_audits_with_rates
 from reports.fact_checks import hash_token
 
 # --- Conflicts -------------------------------------------------------------------------------------
@@ -167,10 +167,11 @@ def moderation_table(programme: Programme) -> tuple[list[Question], list[Moderat
         )
         .order_by("force__name")
     )
+    audits = audits_of_programme(programme)
     rows = []
     for inspection in inspections:
         by_question = {judgment.question_id: judgment for judgment in inspection.judgments.all()}
-        row = ModerationRow(inspection=inspection, audits=audits_of(inspection))
+        row = ModerationRow(inspection=inspection, audits=audits.get(inspection.pk, []))
         for question in questions:
             judgment = by_question.get(question.pk)
             decisions = list(judgment.moderation_decisions.all()) if judgment is not None else []

@@ -390,3 +390,23 @@ def test_the_admin_holds_the_team_to_the_conflict_rule_too(client, inspection, o
     assert page.status_code == 200
     assert "Record an exception to the conflict rule first" in page.content.decode()
     assert not inspection.team.filter(pk=other_inspector.pk).exists()
+
+
+def test_the_moderation_table_reads_a_fixed_number_of_queries_whatever_the_forces(
+    django_assert_max_num_queries, inspector, lead_inspector
+) -> None:
+    from inspections.models import Force
+    from tests.factories import InspectionFactory, ProgrammeFactory
+
+    programme = ProgrammeFactory()
+    ChecklistMeasure.objects.create(programme=programme, number=1, text="Recorded")
+    for force in Force.objects.order_by("name")[:6]:
+        inspection = InspectionFactory(
+            programme=programme, force=force, team=[inspector], lead_inspector=lead_inspector
+        )
+        services.case_file_audit_start(
+            inspection=inspection, actor=inspector, title="Sample", gathered_on=TODAY, references=["A", "B"]
+        )
+    with django_assert_max_num_queries(8):
+        _, rows = selectors.moderation_table(programme)
+        assert len(rows) == 6 and all(len(row.audits) == 1 for row in rows)
