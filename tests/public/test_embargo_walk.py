@@ -29,7 +29,7 @@ from inspections.models import Finding, Force, Judgment, Programme
 from publishing import services as publication
 from publishing.models import Edition, PressRelease
 from publishing.selectors import published_reports
-from reports.models import Report, ReportState, Revision
+from reports.models import Report, ReportState, Revision, Translation
 from tests.security.policy import assert_strict_policy
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,10 @@ ASSET_NAMES = ("favicon",)
 FIELDWORK_CANARY = "FIELDWORKCANARY"
 
 
+def welsh_canary(report: Report) -> str:
+    return f"CANERIGYMRAEG{report.pk:04d}X"
+
+
 def canary(report: Report) -> str:
     return f"CANARY{report.pk:04d}X"
 
@@ -101,6 +105,8 @@ def demo(demo_data, django_user_model, fast_pdfs):  # type: ignore[no-untyped-de
         for revision in Revision.objects.filter(report=report):
             content = {key: f"{text} {mark}" for key, text in revision.content.items()}
             Revision.objects.filter(pk=revision.pk).update(content=content)
+        # The Welsh of a Welsh force's draft, with a Welsh canary word.
+        Translation.objects.filter(report=report).update(text=Concat("text", Value(f" {welsh_canary(report)}")))
         for judgment in Judgment.objects.filter(inspection=report.inspection):
             Judgment.objects.filter(pk=judgment.pk).update(narrative=f"{judgment.narrative} {mark}")
         for finding in Finding.objects.filter(inspection=report.inspection):
@@ -192,7 +198,8 @@ def body_of(response) -> str:  # type: ignore[no-untyped-def]
 def test_no_content_of_any_report_before_publication_or_after_withdrawal_is_reachable(client, demo) -> None:
     hidden, withdrawn = demo
     hidden_slugs = {report.slug for report in hidden}
-    canaries = [canary(report) for report in hidden]
+    canaries = [canary(report) for report in hidden] + [welsh_canary(report) for report in hidden]
+    assert Translation.objects.filter(report__in=hidden, text__contains="CANERIGYMRAEG").exists()
 
     walked: dict[str, int] = {}
     unfilled = []
