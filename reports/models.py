@@ -436,3 +436,37 @@ class Translation(models.Model):
         if self.pk is not None:
             raise ValueError("A translation is never changed: make a new one")
         super().save(*args, **kwargs)
+
+
+class RecordTranslation(models.Model):
+    """The Welsh of one item of the inspection's record that a Welsh edition prints (a judgment's narrative,
+    or a finding's text), tied to the English it translates. Never changed: each save is the next number."""
+
+    class Kind(models.TextChoices):
+        NARRATIVE = "narrative", "Judgment narrative"
+        FINDING = "finding", "Finding"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="record_translations")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    item_id = models.PositiveBigIntegerField(help_text="The judgment's or finding's id.")
+    number = models.PositiveIntegerField()
+    source_text = models.TextField(help_text="The English this translates, as it was.")
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("report", "kind", "item_id", "-number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("report", "kind", "item_id", "number"), name="record_translation_number_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Welsh {self.number} of {self.get_kind_display().lower()} {self.item_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("A translation is never changed: make a new one")
+        super().save(*args, **kwargs)

@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import Truncator
 
 from accounts import permissions
+from inspections.models import Finding, Judgment
 from inspectorate.text import clean_text
 from reports.audit import report_event
 from reports.errors import WorkflowError
-from reports.models import Report, Revision, Translation
+from reports.models import RecordTranslation, Report, Revision, Translation
 from reports.selectors import Part, report_parts
 from reports.services import MAX_PART_CHARACTERS, report_lock
 
@@ -91,6 +93,84 @@ def translation_status(report: Report) -> list[PartTranslation]:
     return rows
 
 
+@dataclass(frozen=True)
+class RecordItemTranslation:
+    """One item of the record a Welsh edition prints (a judgment's narrative, a finding), with its Welsh."""
+
+    kind: str
+    item_id: int
+    label: str
+    english: str
+    welsh: RecordTranslation | None
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.welsh is not None and self.welsh.source_text == self.english
+
+    @property
+    def status(self) -> str:
+        if self.up_to_date:
+            return "Up to date"
+        return "Out of date" if self.welsh is not None else "Not translated"
+
+
+def record_translation_status(report: Report) -> list[RecordItemTranslation]:
+    """Each judgment narrative and finding of the inspection that has English to translate, with its Welsh."""
+    latest: dict[tuple[str, int], RecordTranslation] = {}
+    for translation in report.record_translations.order_by("kind", "item_id", "-number"):
+        latest.setdefault((translation.kind, translation.item_id), translation)
+    inspection = report.inspection
+    rows = []
+    for judgment in (
+        Judgment.objects.filter(inspection=inspection)
+        .select_related("question", "pillar")
+        .order_by("pillar", "question__number")
+    ):
+        if judgment.narrative.strip():
+            label = f"Narrative: {judgment.question or judgment.pillar}"
+            kind = RecordTranslation.Kind.NARRATIVE
+            rows.append(
+                RecordItemTranslation(kind, judgment.pk, label, judgment.narrative, latest.get((kind, judgment.pk)))
+            )
+    for finding in Finding.objects.filter(inspection=inspection).order_by("kind", "order", "pk"):
+        kind = RecordTranslation.Kind.FINDING
+        rows.append(
+            RecordItemTranslation(
+                kind, finding.pk, str(finding.get_kind_display()), finding.text, latest.get((kind, finding.pk))
+            )
+        )
+    return rows
+
+
+def record_translation_save(*, report: Report, actor: User, kind: str, item_id: int, text: str) -> RecordTranslation:
+    """Save the Welsh of one judgment narrative or finding, translating its English as it is now."""
+    if not permissions.can_translate_report(actor, report):
+        raise PermissionDenied("Only translators and editors write the Welsh of a Welsh force's report")
+    text = clean_text(text)
+    if not text:
+        raise ValidationError("Enter the Welsh", code="empty")
+    with transaction.atomic():
+        report = report_lock(report)
+        if not report.is_editable:
+            raise WorkflowError(f"The report is {report.get_state_display().lower()}: its Welsh can no longer change")
+        item = next(
+            (row for row in record_translation_status(report) if row.kind == kind and row.item_id == item_id), None
+        )
+        if item is None:
+            raise ValidationError("Select a narrative or finding of this report", code="unknown_item")
+        translation = RecordTranslation.objects.create(
+            report=report,
+            kind=kind,
+            item_id=item_id,
+            number=(item.welsh.number if item.welsh else 0) + 1,
+            source_text=item.english,
+            text=text,
+            author=actor,
+        )
+        report_event(report, actor, "Welsh saved", revision=report.latest_revision(), reason=f"{item.label}")
+    return translation
+
+
 def welsh_names_missing(report: Report) -> list[str]:
     """The names a Welsh edition prints that have no Welsh yet: the force's, the programme's, its questions',
     pillars' and grades'. Nothing falls back to English: each is asked for here instead."""
@@ -119,11 +199,19 @@ def translation_problems(report: Report) -> list[str]:
     report."""
     if not is_bilingual(report):
         return []
-    return [
+    parts = [
         f"The Welsh of “{row.part.title}” is {row.status.lower()}: translate it before approval"
         for row in translation_status(report)
         if not row.up_to_date
-    ] + welsh_names_missing(report)
+    ]
+    record = [
+        f"The Welsh of the {row.label.lower()} “{Truncator(row.english).chars(60)}” is {row.status.lower()}"
+        if row.kind == RecordTranslation.Kind.FINDING
+        else f"The Welsh of the narrative for {row.label.removeprefix('Narrative: ')} is {row.status.lower()}"
+        for row in record_translation_status(report)
+        if not row.up_to_date
+    ]
+    return parts + record + welsh_names_missing(report)
 
 
 class TranslationConflict(Exception):

@@ -173,6 +173,11 @@ def translate_whole_report(report, translator: User) -> None:  # type: ignore[no
         question.text_cy = question.text_cy or f"Cymraeg: {question.text}"
         question.short_title_cy = question.short_title_cy or f"Cymraeg: {question.short_title}"
         question.save(update_fields=["text_cy", "short_title_cy"])
+    for item in translations.record_translation_status(report):
+        if not item.up_to_date:
+            translations.record_translation_save(
+                report=report, actor=translator, kind=item.kind, item_id=item.item_id, text=f"Cymraeg: {item.english}"
+            )
     for part in report_parts(report):
         latest = report.translations.filter(part=part.key).order_by("-number").first()
         translations.translation_save(

@@ -8,10 +8,10 @@ from django.db import transaction
 
 from accounts.models import User
 from publishing.demo.inspections import DEMO_MARK
-from reports.models import Report, ReportState, Translation
+from reports.models import RecordTranslation, Report, ReportState, Translation
 from reports.selectors import report_parts
 from reports.services import report_save_part
-from reports.translations import WELSH
+from reports.translations import WELSH, record_translation_status
 
 #: Welsh for the demo's own marker, so that nobody takes the text for a real translation.
 DEMO_WELSH = "Enghraifft:"
@@ -68,6 +68,16 @@ def load() -> int:
                 based_on=latest.number,
             )
             stale = True
+        for item in record_translation_status(report):
+            RecordTranslation.objects.create(
+                report=report,
+                kind=item.kind,
+                item_id=item.item_id,
+                number=1,
+                source_text=item.english,
+                text=f"{DEMO_WELSH} ({DEMO_MARK} testun Cymraeg enghreifftiol) {item.label}.",
+                author=translator,
+            )
         stale_done = stale_done or stale
         made += 1
     return made

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from accounts import permissions
 from accounts.decorators import actor, workspace_view
 from inspectorate.forms import GovUKForm
+from inspectorate.ids import id_or_400
 from reports import markup, translations, xliff
 from reports.diff import diff_html
 from reports.errors import WorkflowError
@@ -49,17 +50,43 @@ def _bilingual_report(request: HttpRequest, pk: int):  # type: ignore[no-untyped
 
 @workspace_view
 def welsh(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each part's Welsh status, and the record's narratives and findings with a box for each one's Welsh."""
     report = _bilingual_report(request, pk)
+    errors: dict[str, list[str]] = {}
+    typed: dict[str, str] = {}
+    if request.method == "POST":
+        if not permissions.can_translate_report(request.user, report):
+            raise PermissionDenied("Only translators and editors write the Welsh")
+        kind, item = request.POST.get("kind", ""), id_or_400(request.POST.get("item"))
+        text = request.POST.get("text", "")
+        try:
+            translations.record_translation_save(
+                report=report, actor=actor(request), kind=kind, item_id=item, text=text
+            )
+        except (WorkflowError, ValidationError) as error:
+            errors[f"{kind}-{item}"] = refusal_messages(error)
+            typed[f"{kind}-{item}"] = text
+        else:
+            messages.success(request, "The Welsh is saved")
+            return redirect(f"{report_url(report, 'reports:welsh')}#{kind}-{item}")
     rows = translations.translation_status(report)
+    record = translations.record_translation_status(report)
     return render(
         request,
         "reports/welsh.html",
         {
             "report": report,
             "rows": rows,
-            "outstanding": sum(1 for row in rows if not row.up_to_date),
+            "record": [
+                (row, errors.get(f"{row.kind}-{row.item_id}", []), typed.get(f"{row.kind}-{row.item_id}"))
+                for row in record
+            ],
+            "errors": [message for messages_ in errors.values() for message in messages_],
+            "outstanding": sum(1 for row in rows if not row.up_to_date)
+            + sum(1 for row in record if not row.up_to_date),
             "may_translate": permissions.can_translate_report(request.user, report) and report.is_editable,
         },
+        status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
     )
 
 

@@ -72,7 +72,8 @@ def test_approval_waits_for_the_welsh(welsh_report, translator, inspector, edito
         report_approve(report=report, actor=editor, revision_number=report.version)
     translate_all(report, translator)
     report_approve(report=report, actor=editor, revision_number=report.version)
-    assert ReportEvent.objects.filter(report=report, action="Welsh saved").count() == len(report_parts(report))
+    saved = len(report_parts(report)) + len(translations.record_translation_status(report))
+    assert ReportEvent.objects.filter(report=report, action="Welsh saved").count() == saved
 
 
 def test_a_second_save_of_the_same_welsh_from_an_old_page_is_a_conflict(welsh_report, translator, editor) -> None:
@@ -199,3 +200,33 @@ def test_the_migrations_give_the_welsh_forces_grades_and_pillars_their_welsh_nam
     assert set(Grade.objects.filter(slug="good").values_list("label_cy", flat=True)) == {"Da"}
     assert Pillar.objects.get(slug="legitimacy").name_cy == "Cyfreithlondeb"
     assert not Force.objects.filter(country="Wales", name_cy="").exists()
+
+
+def test_the_records_narratives_and_findings_need_their_welsh_too(client, welsh_report, translator, inspector) -> None:
+    from inspections.models import Finding, Judgment
+    from reports.record import judgment_record
+
+    translate_all(welsh_report, translator)
+    assert translations.translation_problems(welsh_report) == []
+    finding = Finding.objects.create(
+        inspection=welsh_report.inspection, kind=Finding.Kind.AREA_FOR_IMPROVEMENT, text="Improve."
+    )
+    judgment = Judgment.objects.get(inspection=welsh_report.inspection, question__number=1)
+    judgment_record(
+        inspection=welsh_report.inspection,
+        actor=inspector,
+        grade=judgment.grade,
+        narrative="Changed.",
+        question=judgment.question,
+    )
+    assert translations.translation_problems(welsh_report) == [
+        "The Welsh of the narrative for 1. Fairness is out of date",
+        "The Welsh of the area for improvement “Improve.” is not translated",
+    ]
+    sign_in(client, translator)
+    url = f"/workspace/reports/{welsh_report.pk}/welsh/"
+    refused = client.post(url, {"kind": "finding", "item": finding.pk, "text": " "})
+    assert refused.status_code == HTTPStatus.BAD_REQUEST and "Enter the Welsh" in refused.content.decode()
+    assert client.post(url, {"kind": "finding", "item": finding.pk, "text": "Gwella."}).status_code == HTTPStatus.FOUND
+    assert client.post(url, {"kind": "narrative", "item": judgment.pk, "text": "Wedi newid."}).status_code == 302
+    assert translations.translation_problems(welsh_report) == []
