@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crispy_forms_gds.layout import Submit
 from django import forms
 
 from fieldwork.files import ACCEPTED, max_megabytes
@@ -104,7 +105,21 @@ class LiaisonLinkForm(GovUKForm):
 
 
 class RequestAnswerForm(GovUKForm):
+    """The liaison's answer to one request. The liaison's page holds one a request: each form's button has an
+    id of its own and is described by its request's heading, so "Send" is never ambiguous."""
+
     submit_label = "Send"
+
+    def __init__(self, *args: Any, request_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.inputs = [
+            Submit(
+                "submit",
+                self.submit_label,
+                css_id=f"send-{request_id}",
+                **{"aria-describedby": f"request-{request_id}"},
+            )
+        ]
 
     note = forms.CharField(
         label="A note to the team (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})

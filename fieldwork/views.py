@@ -254,7 +254,9 @@ def force_requests(request: HttpRequest, token: str) -> HttpResponse:
         force_request = get_object_or_404(
             ForceRequest, pk=id_or_400(request.POST.get("request")), inspection=inspection
         )
-        form = RequestAnswerForm(request.POST, request.FILES, prefix=f"r{force_request.pk}")
+        form = RequestAnswerForm(
+            request.POST, request.FILES, prefix=f"r{force_request.pk}", request_id=force_request.pk
+        )
         if form.is_valid():
             try:
                 answer = services.request_answer(
@@ -277,7 +279,10 @@ def force_requests(request: HttpRequest, token: str) -> HttpResponse:
         forms[force_request.pk] = form
         status = HTTPStatus.BAD_REQUEST
     open_requests = list(selectors.requests_of(inspection).filter(closed_at__isnull=True))
-    rows = [(item, forms.get(item.pk) or RequestAnswerForm(prefix=f"r{item.pk}")) for item in open_requests]
+    rows = [
+        (item, forms.get(item.pk) or RequestAnswerForm(prefix=f"r{item.pk}", request_id=item.pk))
+        for item in open_requests
+    ]
     return render(
         request,
         "fieldwork/force_requests.html",

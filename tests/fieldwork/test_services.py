@@ -410,3 +410,23 @@ def test_the_moderation_table_reads_a_fixed_number_of_queries_whatever_the_force
     with django_assert_max_num_queries(8):
         _, rows = selectors.moderation_table(programme)
         assert len(rows) == 6 and all(len(row.audits) == 1 for row in rows)
+
+
+def test_the_liaisons_page_has_one_uniquely_named_send_button_a_request(client, request_and_link) -> None:
+    import re as regex
+
+    request, link, token = request_and_link
+    second = services.force_request_add(
+        inspection=link.inspection,
+        actor=link.issued_by,
+        title="Second",
+        detail="",
+        due_on=TODAY + datetime.timedelta(days=3),
+    )
+    page = client.get(f"/force-requests/{token}/").content.decode()
+    ids = regex.findall(r'id="(send-\d+)"', page)
+    assert ids == [f"send-{request.pk}", f"send-{second.pk}"] or sorted(ids) == sorted(
+        [f"send-{request.pk}", f"send-{second.pk}"]
+    )
+    assert f'aria-describedby="request-{request.pk}"' in page and f'id="request-{request.pk}"' in page
+    assert 'id="submit-id-submit"' not in page
