@@ -15,7 +15,7 @@ from accounts.models import User
 from fieldwork.models import ConflictDeclaration, ForceRequest, LiaisonLink, ModerationDecision
 from inspections.evidence import CaseFileAudit, Evidence
 from inspections.models import Grade, Inspection, Judgment, Programme, Question
-from inspections.selectors import MeasureRate, audits_of_programme, case_file_audits_with_rates
+from inspections.selectors import MeasureRate, audits_of_programme
 from reports.fact_checks import hash_token
 
 # --- Conflicts -------------------------------------------------------------------------------------
@@ -104,12 +104,6 @@ def evidence_of(inspection: Inspection, question: Question | None = None) -> Que
 
 
 # --- Case-file audits ------------------------------------------------------------------------------------
-
-
-def audits_of(
-    inspection: Inspection, question: Question | None = None
-) -> list[tuple[CaseFileAudit, list[MeasureRate]]]:
-    return case_file_audits_with_rates(inspection, question)
 
 
 # --- Moderation -------------------------------------------------------------------------------------------
