@@ -428,3 +428,38 @@ def test_the_liaisons_page_has_one_uniquely_named_send_button_a_request(client, 
     assert sorted(ids) == sorted([f"send-{request.pk}", f"send-{second.pk}"])
     assert f'aria-describedby="request-{request.pk}"' in page and f'id="request-{request.pk}"' in page
     assert 'id="submit-id-submit"' not in page
+
+
+def test_an_exception_recorded_in_the_admin_goes_through_the_service(
+    client, inspection, other_inspector, administrator
+) -> None:
+    from django.urls import reverse
+
+    from fieldwork.models import ConflictException
+    from tests.sign_in import sign_in
+
+    declaration = ConflictDeclaration.objects.create(
+        person=other_inspector, force_id=inspection.force_id, kind="family"
+    )
+    sign_in(client, administrator)
+    url = reverse("admin:fieldwork_conflictexception_add")
+    client.post(url, {"declaration": declaration.pk, "inspection": inspection.pk, "reason": " "})
+    assert not ConflictException.objects.exists()  # the service's rule: a reason is needed
+    client.post(url, {"declaration": declaration.pk, "inspection": inspection.pk, "reason": "Reviewed by the panel."})
+    assert ConflictException.objects.get().granted_by == administrator
+    assert ReportEvent.objects.filter(inspection=inspection, action="Conflict exception recorded").exists()
+
+
+def test_the_scheduled_doors_call_the_services(request_and_link, report, inspector) -> None:
+    from fieldwork.tasks import retention_apply_task
+    from publishing.services.reminders import reminders_send
+
+    request, _, _ = request_and_link
+    ForceRequest.objects.filter(pk=request.pk).update(due_on=TODAY - datetime.timedelta(days=1))
+    assert reminders_send()["requests_overdue"] == 1
+    services.evidence_log(
+        inspection=report.inspection, actor=inspector, kind="interview", gathered_on=TODAY, summary="x", notes="names"
+    )
+    report.first_published_at = timezone.now() - datetime.timedelta(days=3 * 365)
+    report.save(update_fields=["first_published_at"])
+    assert retention_apply_task.apply().get()["notes"] == 1
