@@ -40,6 +40,7 @@ LABELS: Final = {
     "about_intro": "The team reviewed samples of the force's case files against the programme's checklist. "
     "Each rate counts the files a measure applied to; the range is its 95% confidence interval.",
     "measure": "Measure",
+    "case_files": "case files",
     "met": "Met",
     "interval": "95% interval",
     "page_of": "Page {page} of {pages}",
