@@ -167,6 +167,11 @@ class AuditStartForm(GovUKForm):
         )
 
     title = forms.CharField(label="What the sample is", help_text="For example, Domestic abuse crimes, March 2017")
+    title_cy = forms.CharField(
+        label="What the sample is, in Welsh (optional)",
+        help_text="A Welsh force's report prints it. For example, Troseddau cam-drin domestig, Mawrth 2017",
+        required=False,
+    )
     gathered_on = GovUKDateField(
         label="Reviewed on", help_text="For example, 14 3 2017", name="the day it was reviewed"
     )

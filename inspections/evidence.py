@@ -92,6 +92,7 @@ class ChecklistMeasure(models.Model):
     programme = models.ForeignKey("Programme", on_delete=models.CASCADE, related_name="checklist")
     number = models.PositiveSmallIntegerField()
     text = PlainCharField(max_length=300, help_text="Asked of each case file: met, not met, or not applicable.")
+    text_cy = PlainCharField("text in Welsh", max_length=300, blank=True, help_text="For Welsh forces' reports.")
 
     class Meta:
         ordering = ("programme", "number")
@@ -106,6 +107,12 @@ class CaseFileAudit(models.Model):
 
     evidence = models.OneToOneField(Evidence, on_delete=models.CASCADE, related_name="case_file_audit")
     title = PlainCharField(max_length=200, help_text="What the sample is, e.g. “Domestic abuse crimes, March”.")
+    title_cy = PlainCharField(
+        "title in Welsh",
+        max_length=200,
+        blank=True,
+        help_text="For a Welsh force's report, e.g. “Troseddau cam-drin domestig, Mawrth”.",
+    )
     in_about_the_data = models.BooleanField(
         "shown in the report's “About the data”", default=False, help_text="Put its rates in the published report."
     )

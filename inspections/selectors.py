@@ -122,7 +122,8 @@ def case_file_audits_with_rates(
 def about_the_data(inspection: Inspection) -> list[dict[str, Any]]:
     """The case-file audits the team chose to show in the report's "About the data", as plain data for the
     page and the PDF (and for an edition to keep as it was when frozen): each audit's title, how many
-    files, and each measure's rate with its 95% interval, in whole percentages. Never a file's reference."""
+    files, and each measure's rate with its 95% interval, in whole percentages (as English text, and as numbers
+    for a Welsh edition to say in Welsh), with their Welsh. Never a file's reference."""
     rows = []
     for audit, rates in case_file_audits_with_rates(inspection):
         if not audit.in_about_the_data:
@@ -130,12 +131,19 @@ def about_the_data(inspection: Inspection) -> list[dict[str, Any]]:
         rows.append(
             {
                 "title": audit.title,
+                "title_cy": audit.title_cy,
                 "files": audit.case_files.count(),
                 "measures": [
                     {
                         "text": item.measure.text,
+                        "text_cy": item.measure.text_cy,
                         "met": f"{round(100 * item.rate.successes / item.rate.trials)}% ({item.rate.successes} of {item.rate.trials})",
                         "interval": f"{round(100 * item.rate.low)}% to {round(100 * item.rate.high)}%",
+                        "percent": round(100 * item.rate.successes / item.rate.trials),
+                        "successes": item.rate.successes,
+                        "trials": item.rate.trials,
+                        "low": round(100 * item.rate.low),
+                        "high": round(100 * item.rate.high),
                     }
                     for item in rates
                     if item.rate.trials

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.text import Truncator
 
 from accounts import permissions
+from inspections.evidence import CaseFileAudit
 from inspections.models import Finding, Judgment
 from inspectorate.text import clean_text
 from reports.audit import report_event
@@ -171,6 +172,17 @@ def record_translation_save(*, report: Report, actor: User, kind: str, item_id: 
     return translation
 
 
+def welsh_now(report: Report) -> dict[str, dict[str, str]]:
+    """The report's Welsh as it stands, as an edition freezes it: ``parts`` (each part's latest Welsh, by
+    key) and ``record`` (each judgment narrative's and finding's latest Welsh, by ``"kind:id"``)."""
+    keys = {part.key for part in report_parts(report)}
+    parts = {key: translation.text for key, translation in latest_translations(report).items() if key in keys}
+    record: dict[str, str] = {}
+    for translation in report.record_translations.order_by("kind", "item_id", "-number"):
+        record.setdefault(f"{translation.kind}:{translation.item_id}", translation.text)
+    return {"parts": parts, "record": record}
+
+
 def welsh_names_missing(report: Report) -> list[str]:
     """The names a Welsh edition prints that have no Welsh yet: the force's, the programme's, its questions',
     pillars' and grades'. Nothing falls back to English: each is asked for here instead."""
@@ -190,6 +202,13 @@ def welsh_names_missing(report: Report) -> list[str]:
     for grade in programme.scale.grades.all():
         if not grade.label_cy:
             missing.append(f"Add the Welsh of the grade “{grade.label}” (in the admin, on the grading scale)")
+    shown = list(CaseFileAudit.objects.filter(evidence__inspection=inspection, in_about_the_data=True).order_by("pk"))
+    for audit in shown:
+        if not audit.title_cy:
+            missing.append(f"Add the Welsh title of the case-file audit “{audit.title}” (on the evidence page)")
+    if shown:
+        for measure in programme.checklist.filter(text_cy="").order_by("number"):
+            missing.append(f"Add the Welsh of checklist measure {measure.number}, “{measure.text}” (on the programme)")
     return missing
 
 

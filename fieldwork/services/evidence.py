@@ -73,11 +73,13 @@ def case_file_audit_start(
     gathered_on: datetime.date,
     references: Sequence[str],
     questions: Iterable[Question] = (),
+    title_cy: str = "",
 ) -> CaseFileAudit:
     """A sample of case files to review against the programme's checklist, known by the force's
-    references only."""
+    references only. ``title_cy`` is its title in Welsh, which a Welsh force's report prints."""
     require_team(actor, inspection)
     title = clean_text(title)
+    title_cy = clean_text(title_cy)
     cleaned = [clean_text(reference)[:50] for reference in references if clean_text(reference)]
     problems = []
     if not title:
@@ -99,7 +101,7 @@ def case_file_audit_start(
             summary=f"{title}: {len(cleaned)} case files reviewed against the programme's checklist.",
             questions=questions,
         )
-        audit = CaseFileAudit.objects.create(evidence=evidence, title=title)
+        audit = CaseFileAudit.objects.create(evidence=evidence, title=title, title_cy=title_cy)
         CaseFile.objects.bulk_create(CaseFile(audit=audit, reference=reference) for reference in cleaned)
     return audit
 

@@ -86,6 +86,7 @@ def audit_start(request: HttpRequest, inspection_id: int) -> HttpResponse:
                 inspection=inspection,
                 actor=actor(request),
                 title=data["title"],
+                title_cy=data["title_cy"],
                 gathered_on=data["gathered_on"],
                 references=data["references"].splitlines(),
                 questions=data["questions"],
