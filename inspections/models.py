@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy
 
 from inspectorate.fields import PlainCharField, PlainTextField
 
@@ -321,9 +322,10 @@ class Finding(models.Model):
         NOTABLE_PRACTICE = "notable", "Notable practice"
 
     class RecommendationStatus(models.TextChoices):
-        AWAITING_REVIEW = "awaiting", "Awaiting review"
-        BEING_PROGRESSED = "progressing", "Being progressed"
-        COMPLETE = "complete", "Complete"
+        # In the reader's language on the public pages (the Welsh catalogue).
+        AWAITING_REVIEW = "awaiting", gettext_lazy("Awaiting review")
+        BEING_PROGRESSED = "progressing", gettext_lazy("Being progressed")
+        COMPLETE = "complete", gettext_lazy("Complete")
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)

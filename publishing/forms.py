@@ -51,6 +51,18 @@ class ChangeNoteForm(GovUKForm):
         max_length=2_000,
         error_messages={"required": "Enter a change note saying what was corrected"},
     )
+    change_note_cy = forms.CharField(
+        label="Change note in Welsh (for a Welsh force's report)",
+        help_text="The Welsh edition says it in Welsh: a Welsh force's report is corrected in both languages.",
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "cy"}),
+        max_length=2_000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, bilingual: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not bilingual:  # an English force's report has no Welsh edition to note
+            del self.fields["change_note_cy"]
 
 
 class WithdrawForm(GovUKForm):

@@ -81,6 +81,23 @@ class Edition(models.Model):
     glance_html = models.TextField(blank=True, help_text="The overall grades as HTML, rendered with the PDF.")
     body_html = models.TextField(blank=True, help_text="The report's body as HTML, rendered with the PDF.")
 
+    # --- Its Welsh: a Welsh force's report is one publication in two languages (reports.translations).
+    # Frozen with the edition, rendered with it (``render_status`` is "ready" only when both PDFs are)
+    # and live at the same moment, since it is the same row.
+    bilingual = models.BooleanField(default=False, help_text="Published in Welsh as well as English.")
+    welsh = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='The Welsh as it was frozen: each part\'s ("parts", by key) and each narrative\'s and finding\'s ("record").',
+    )
+    change_note_cy = PlainTextField(blank=True)
+    pdf_cy = models.FileField(upload_to=edition_pdf_name, blank=True, max_length=200)
+    pdf_cy_size = models.PositiveIntegerField(null=True, blank=True)
+    pdf_cy_pages = models.PositiveIntegerField(null=True, blank=True)
+    pdf_cy_sha256 = models.CharField(max_length=64, blank=True)
+    glance_html_cy = models.TextField(blank=True)
+    body_html_cy = models.TextField(blank=True)
+
     objects = EditionQuerySet.as_manager()
 
     class Meta:
@@ -91,6 +108,11 @@ class Edition(models.Model):
             models.CheckConstraint(
                 name="edition_ready_has_pdf",
                 condition=~Q(render_status="ready") | (~Q(pdf="") & Q(pdf_sha256__regex=r"^[0-9a-f]{64}$")),
+            ),
+            models.CheckConstraint(
+                name="edition_ready_bilingual_has_welsh_pdf",
+                condition=~Q(render_status="ready", bilingual=True)
+                | (~Q(pdf_cy="") & Q(pdf_cy_sha256__regex=r"^[0-9a-f]{64}$")),
             ),
         ]
 
@@ -110,6 +132,7 @@ class EditionJudgment(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     grade = models.ForeignKey(Grade, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     narrative = PlainTextField(blank=True)
+    narrative_cy = PlainTextField(blank=True, help_text="The narrative's Welsh, for a bilingual edition.")
 
     class Meta:
         db_table = "reports_editionjudgment"
@@ -131,6 +154,7 @@ class EditionFinding(models.Model):
     kind = models.CharField(max_length=20, choices=Finding.Kind.choices)
     question = models.ForeignKey(Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     text = PlainTextField()
+    text_cy = PlainTextField(blank=True, help_text="The finding's Welsh, for a bilingual edition.")
     cause_of_concern = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="recommendations"
     )

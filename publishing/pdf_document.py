@@ -17,34 +17,45 @@ from html.parser import HTMLParser
 from typing import Any, Final, TypeVar, cast
 
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext, gettext_lazy
 from fontTools.ttLib import TTFont
 
 from publishing.typesetting import FONTS
 
-#: What the template prints of its own (the report's text comes from the data).
+#: What the template prints of its own (the report's text comes from the data), in the active language.
 LABELS: Final = {
-    "contents": "Contents",
-    "judgments": "Our judgments",
-    "judgments_caption": "Judgments on {force}",
-    "area": "Area inspected",
-    "grade": "Grade",
-    "attribution": "{name}, HM Inspector",
-    "findings": "Findings and recommendations",
-    "afis": "Areas for improvement",
-    "causes": "Causes of concern",
-    "recommendations": "Recommendations",
-    "other_recommendations": "Other recommendations",
-    "notable": "Notable practice",
-    "not_written": "Not written.",
-    "about": "About the data",
-    "about_intro": "The team reviewed samples of the force's case files against the programme's checklist. "
-    "Each rate counts the files a measure applied to; the range is its 95% confidence interval.",
-    "measure": "Measure",
-    "case_files": "case files",
-    "met": "Met",
-    "interval": "95% interval",
-    "page_of": "Page {page} of {pages}",
+    "contents": gettext_lazy("Contents"),
+    "judgments": gettext_lazy("Our judgments"),
+    "judgments_caption": gettext_lazy("Judgments on {force}"),
+    "area": gettext_lazy("Area inspected"),
+    "grade": gettext_lazy("Grade"),
+    "attribution": gettext_lazy("{name}, HM Inspector"),
+    "findings": gettext_lazy("Findings and recommendations"),
+    "afis": gettext_lazy("Areas for improvement"),
+    "causes": gettext_lazy("Causes of concern"),
+    "recommendations": gettext_lazy("Recommendations"),
+    "other_recommendations": gettext_lazy("Other recommendations"),
+    "notable": gettext_lazy("Notable practice"),
+    "not_written": gettext_lazy("Not written."),
+    "about": gettext_lazy("About the data"),
+    "about_intro": gettext_lazy(
+        "The team reviewed samples of the force's case files against the programme's checklist. "
+        "Each rate counts the files a measure applied to; the range is its 95% confidence interval."
+    ),
+    "measure": gettext_lazy("Measure"),
+    "case_files": gettext_lazy("case files"),
+    "met": gettext_lazy("Met"),
+    "interval": gettext_lazy("95% interval"),
+    "page_of": gettext_lazy("Page {page} of {pages}"),
 }
+
+
+def labels(*, force: str) -> dict[str, str]:
+    """The template's own words in the active language, the judgments table's caption naming ``force``."""
+    words = {key: str(label) for key, label in LABELS.items()}
+    return {**words, "judgments_caption": words["judgments_caption"].format(force=force)}
+
+
 _LINK_SCHEMES: Final = ("https://", "mailto:")
 _HEADINGS: Final = {"h2": 2, "h3": 3, "h4": 4, "h5": 5}
 #: HTML's collapsible white space: a no-break space is not one of them.
@@ -241,22 +252,18 @@ def _day(day: datetime.date | None) -> str:
 
 
 def report_pdf_data(context: dict[str, Any], *, language: str = "en-GB") -> dict[str, Any]:
-    """The data of the report's PDF, from the context of ``publishing.rendering.report_document``."""
+    """The data of the report's PDF, from the context of ``publishing.rendering.report_document``, in
+    ``language`` (its ``lang`` and ``region``: "en-GB", or "cy"). Its own words are in the active
+    language: the caller activates ``language`` (``publishing.rendering.render_report_pdf`` does)."""
     lang, _, region = language.partition("-")
     published_on: datetime.date | None = context["published_on"]
-    programme = context["programme"]
     causes = [
         {
-            "heading": f"Cause of concern {number}"
-            + (
-                f" (raised early{', on ' + _day(cause.raised_on) if cause.raised_on else ''})"
-                if cause.accelerated
-                else ""
-            ),
+            "heading": cause.heading,
             "text": cause.text,
             "recommendations": [_recommendation(rec) for rec in cause.recommendations],
         }
-        for number, cause in enumerate(context["causes_of_concern"], start=1)
+        for cause in context["causes_of_concern"]
     ]
     findings = (
         {
@@ -270,24 +277,31 @@ def report_pdf_data(context: dict[str, Any], *, language: str = "en-GB") -> dict
     )
     parts = [context["summary"], context["key_findings"], *context["sections"]]
     change_note = context["change_note"]
+    edition = gettext("Edition %(number)s") % {"number": context["edition_number"]}
     return printable(
         {
             "lang": lang,
             "region": region or None,
             "title": context["title"],
             "authors": list(context["authors"]),
-            "keywords": [programme.name, context["force_name"], "police inspection"],
+            "keywords": [context["programme_name"], context["force_name"], gettext("police inspection")],
             "date": [published_on.year, published_on.month, published_on.day] if published_on else None,
             "service_name": context["service_name"],
-            "programme": programme.name,
+            "programme": context["programme_name"],
             "force": context["force_name"],
-            "footer_edition": f"Edition {context['edition_number']}",
+            "footer_edition": edition,
             "lead_inspector": context["lead_inspector"],
             "cover": {
-                "date": f"Published {_day(published_on)}" if published_on else "Not yet published",
-                "edition": f"Edition {context['edition_number']}",
-                "inspector": f"HM Inspector: {context['lead_inspector']}" if context["lead_inspector"] else "",
-                "change_note": f"Changes in this edition: {change_note}" if change_note else "",
+                "date": gettext("Published %(date)s") % {"date": _day(published_on)}
+                if published_on
+                else gettext("Not yet published"),
+                "edition": edition,
+                "inspector": gettext("HM Inspector: %(name)s") % {"name": context["lead_inspector"]}
+                if context["lead_inspector"]
+                else "",
+                "change_note": gettext("Changes in this edition: %(note)s") % {"note": change_note}
+                if change_note
+                else "",
             },
             "overall": [{"label": row.label, "grade": row.grade} for row in context["overall"]],
             "judgments": [
@@ -299,10 +313,11 @@ def report_pdf_data(context: dict[str, Any], *, language: str = "en-GB") -> dict
             ],
             "findings": findings,
             "about": list(context.get("about_the_data") or []),
-            "labels": {**LABELS, "judgments_caption": LABELS["judgments_caption"].format(force=context["force_name"])},
+            "labels": labels(force=context["force_name"]),
         }
     )
 
 
 def _recommendation(rec: Any) -> dict[str, str]:
-    return {"text": rec.text, "deadline": f"Deadline: {_day(rec.deadline)}" if rec.deadline else ""}
+    deadline = gettext("Deadline: %(date)s") % {"date": _day(rec.deadline)} if rec.deadline else ""
+    return {"text": rec.text, "deadline": deadline}

@@ -28,19 +28,24 @@ from typing import Any, Final
 import pikepdf
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, override
 
 from inspections.models import Finding, Judgment
 from inspections.selectors import about_the_data
-from publishing.models import Edition, EditionJudgment
+from inspectorate.languages import ENGLISH, WELSH
+from inspectorate.languages import service_name as inspectorate_service_name
+from publishing.models import Edition, EditionFinding, EditionJudgment
 from publishing.pdf_document import report_pdf_data
 from publishing.typesetting import TypesetError, typeset
 from reports.markup import render as render_markup
 from reports.models import Report, Revision
 from reports.selectors import report_parts
+from reports.translations import welsh_now
 
-#: The PDF's language, in the catalogue's /Lang and the document's ``lang``.
-LANGUAGE: Final = "en-GB"
+#: The PDF's language, in the catalogue's /Lang and the document's ``lang``, for each of the site's.
+PDF_LANGUAGES: Final = {ENGLISH: "en-GB", WELSH: "cy"}
 NOT_GRADED: Final = "Not graded"
 PDFUA_PART: Final = "{http://www.aiim.org/pdfua/ns/id/}part"
 
@@ -81,6 +86,18 @@ class CauseItem:
     accelerated: bool
     raised_on: datetime.date | None
     recommendations: list[RecommendationItem] = field(default_factory=list)
+    heading: str = ""  # "Cause of concern 2 (raised early, on 3 March 2017)", in the active language
+
+
+def cause_heading(number: int, accelerated: bool, raised_on: datetime.date | None) -> str:
+    if not accelerated:
+        return gettext("Cause of concern %(number)s") % {"number": number}
+    if raised_on:
+        return gettext("Cause of concern %(number)s (raised early, on %(date)s)") % {
+            "number": number,
+            "date": date_format(raised_on, "j F Y"),
+        }
+    return gettext("Cause of concern %(number)s (raised early)") % {"number": number}
 
 
 GLANCE_TEMPLATE = "publishing/includes/report_glance.html"
@@ -95,6 +112,7 @@ def report_document(
     published_on: datetime.date | None = None,
     change_note: str = "",
     record: Edition | None = None,
+    language: str = ENGLISH,
 ) -> dict[str, Any]:
     """The template context shared by the public HTML page and the PDF.
 
@@ -116,7 +134,14 @@ def report_document(
     level down (the report's own heading for the part is the ``h2``) and, in a section, an opening
     heading that only repeats the question left out (the question is shown already). Raises
     ``ValueError`` if the revision is not one of the report's or the edition is below 1. Reads only.
+
+    With ``language`` "cy" (a Welsh force's report), every text is its Welsh: the parts and the record's
+    text as ``record`` froze them (without one, the latest Welsh: a preview), and every name's Welsh
+    field. Nothing falls back to English: approval waited for all of it (``reports.translations``). The
+    caller activates the language for the template's own words (``render_report_html`` and
+    ``render_report_pdf`` do).
     """
+    welsh = language == WELSH
     if revision.report_id != report.pk:
         raise ValueError(f"Revision {revision.number} belongs to another report")
     if edition < 1:
@@ -137,8 +162,8 @@ def report_document(
     )
     overall = [
         JudgmentRow(
-            f"Overall {pillar.name.lower()}",
-            _grade(judgment),
+            gettext("Overall %(pillar)s") % {"pillar": (pillar.name_cy if welsh else pillar.name).lower()},
+            _grade(judgment, welsh=welsh),
             overall=True,
             grade_slug=judgment.grade.slug if judgment.grade else "",
         )
@@ -147,12 +172,16 @@ def report_document(
     by_question = {j.question_id: j for j in judgments if j.question_id is not None}
     questions = {question.pk: question for question in programme.questions.all()}
     question_rows = [
-        JudgmentRow(f"{question.number}. {question.short_title}", _grade(by_question.get(question.pk)))
+        JudgmentRow(
+            f"{question.number}. {question.short_title_cy if welsh else question.short_title}",
+            _grade(by_question.get(question.pk), welsh=welsh),
+        )
         for question in sorted(questions.values(), key=lambda q: q.number)
     ]
+    texts = _welsh_texts(report, record) if welsh else {"parts": {}, "record": {}}
 
     def part(key: str, title: str, anchor: str, question: str = "") -> RenderedPart:
-        html = render_markup(revision.part(key))
+        html = render_markup(texts["parts"].get(key, "") if welsh else revision.part(key))
         if question:
             html = _without_opening_heading(html, question)
         return RenderedPart(key, anchor, title, _nest_headings(html), question)
@@ -162,65 +191,109 @@ def report_document(
         if item.question_id is None:
             continue
         question = questions[item.question_id]
-        sections.append(part(item.key, item.title, item.key, question.text))
+        if welsh:
+            sections.append(part(item.key, f"{question.number}. {question.short_title_cy}", item.key, question.text_cy))
+        else:
+            sections.append(part(item.key, item.title, item.key, question.text))
 
     findings = list(
         (inspection.findings.all() if working else record.findings.all())  # type: ignore[union-attr]
         .prefetch_related("recommendations")
         .order_by("kind", "order", "pk")
     )
+
+    def text(finding: Finding | EditionFinding) -> str:
+        if not welsh:
+            return finding.text
+        if isinstance(finding, EditionFinding):
+            return finding.text_cy
+        return texts["record"].get(f"finding:{finding.pk}", "")
+
     causes = [
         CauseItem(
-            cause.text,
+            text(cause),
             cause.accelerated,
             cause.raised_on,
             [
-                RecommendationItem(rec.text, rec.deadline)
+                RecommendationItem(text(rec), rec.deadline)
                 for rec in sorted(cause.recommendations.all(), key=lambda r: (r.order, r.pk))
             ],
+            heading=cause_heading(number, cause.accelerated, cause.raised_on),
         )
-        for cause in findings
-        if cause.kind == Finding.Kind.CAUSE_OF_CONCERN
+        for number, cause in enumerate(
+            (finding for finding in findings if finding.kind == Finding.Kind.CAUSE_OF_CONCERN), start=1
+        )
     ]
-    afis = [f.text for f in findings if f.kind == Finding.Kind.AREA_FOR_IMPROVEMENT]
-    notable = [f.text for f in findings if f.kind == Finding.Kind.NOTABLE_PRACTICE]
+    afis = [text(f) for f in findings if f.kind == Finding.Kind.AREA_FOR_IMPROVEMENT]
+    notable = [text(f) for f in findings if f.kind == Finding.Kind.NOTABLE_PRACTICE]
     loose = [
-        RecommendationItem(f.text, f.deadline)
+        RecommendationItem(text(f), f.deadline)
         for f in findings
         if f.kind == Finding.Kind.RECOMMENDATION and f.cause_of_concern_id is None
     ]
+    # Frozen with the edition; live for a draft's preview.
+    about = record.about_the_data if record is not None else about_the_data(report.inspection)
+    service_name = inspectorate_service_name()
     return {
         "report": report,
         "revision": revision,
-        "title": report.title,
-        "force_name": inspection.force_name,
+        "language": language,
+        "title": report.title_cy if welsh else report.title,
+        "force_name": inspection.force.name_cy if welsh else inspection.force_name,
         "programme": programme,
-        "service_name": settings.SERVICE_NAME,
+        "programme_name": programme.name_cy if welsh else programme.name,
+        "service_name": service_name,
         "lead_inspector": lead_name,
-        "authors": [name for name in (lead_name, settings.SERVICE_NAME) if name],
+        "authors": [name for name in (lead_name, service_name) if name],
         "overall": overall,
         "judgments": overall + question_rows,
-        "lead_quote": part("lead_quote", "The lead inspector's view", "lead-quote"),
-        "summary": part("summary", "Summary", "summary"),
-        "key_findings": part("key_findings", "Key findings", "key-findings"),
+        "lead_quote": part("lead_quote", gettext("The lead inspector's view"), "lead-quote"),
+        "summary": part("summary", gettext("Summary"), "summary"),
+        "key_findings": part("key_findings", gettext("Key findings"), "key-findings"),
         "sections": sections,
         "areas_for_improvement": afis,
         "causes_of_concern": causes,
         "recommendations": loose,
         "notable_practice": notable,
         "has_findings": bool(afis or causes or loose or notable),
-        # Frozen with the edition; live for a draft's preview.
-        "about_the_data": record.about_the_data if record is not None else about_the_data(report.inspection),
+        "about_the_data": [_about_in(audit, welsh=welsh) for audit in about],
         "edition_number": edition,
         "published_on": published_on,
         "change_note": change_note.strip(),
     }
 
 
-def _grade(judgment: Judgment | EditionJudgment | None) -> str:
+def _welsh_texts(report: Report, record: Edition | None) -> dict[str, dict[str, str]]:
+    """The Welsh a Welsh document prints: the edition's frozen copy, or the latest (a draft's preview)."""
+    if record is not None:
+        return {"parts": record.welsh.get("parts", {}), "record": record.welsh.get("record", {})}
+    return welsh_now(report)
+
+
+def _about_in(audit: dict[str, Any], *, welsh: bool) -> dict[str, Any]:
+    """One audit of "About the data" in the document's language. Audits frozen before they kept their
+    numbers say their rates as they were written."""
+    measures = []
+    for measure in audit.get("measures", []):
+        if "percent" in measure:
+            met = gettext("%(percent)s%% (%(successes)s of %(trials)s)") % measure
+            interval = gettext("%(low)s%% to %(high)s%%") % measure
+        else:
+            met, interval = measure["met"], measure["interval"]
+        measures.append(
+            {"text": measure.get("text_cy", "") if welsh else measure["text"], "met": met, "interval": interval}
+        )
+    return {
+        "title": audit.get("title_cy", "") if welsh else audit["title"],
+        "files": audit["files"],
+        "measures": measures,
+    }
+
+
+def _grade(judgment: Judgment | EditionJudgment | None, *, welsh: bool = False) -> str:
     if judgment is None or judgment.grade is None:
-        return NOT_GRADED
-    return judgment.grade.label
+        return gettext(NOT_GRADED)
+    return judgment.grade.label_cy if welsh else judgment.grade.label
 
 
 _HEADING_RE: Final = re.compile(r"<(/?)h([2-4])>")
@@ -288,16 +361,19 @@ class RenderedHtml:
     body: str
 
 
-def render_report_html(report: Report, revision: Revision, *, record: Edition | None = None) -> RenderedHtml:
-    """Render ``revision`` of ``report`` as the HTML of its public page, from the same content as its
-    PDF (``report_document``). Stored on the edition when it renders, so that a published page is the
-    edition's own (later edits to judgments do not change it) and is served without rendering
-    Markdown again. Reads only."""
-    context = report_document(report, revision, record=record)
-    return RenderedHtml(
-        glance=render_to_string(GLANCE_TEMPLATE, context),
-        body=render_to_string(BODY_TEMPLATE, context),
-    )
+def render_report_html(
+    report: Report, revision: Revision, *, record: Edition | None = None, language: str = ENGLISH
+) -> RenderedHtml:
+    """Render ``revision`` of ``report`` as the HTML of its public page in ``language``, from the same
+    content as its PDF (``report_document``). Stored on the edition when it renders, so that a published
+    page is the edition's own (later edits to judgments do not change it) and is served without
+    rendering Markdown again. Reads only."""
+    with override(language):
+        context = report_document(report, revision, record=record, language=language)
+        return RenderedHtml(
+            glance=render_to_string(GLANCE_TEMPLATE, context),
+            body=render_to_string(BODY_TEMPLATE, context),
+        )
 
 
 def render_report_pdf(
@@ -308,20 +384,29 @@ def render_report_pdf(
     published_on: datetime.date | None = None,
     change_note: str = "",
     record: Edition | None = None,
+    language: str = ENGLISH,
 ) -> RenderedPdf:
     """Render ``revision`` of ``report`` as a tagged PDF/UA-1 document (A4, cover, contents, body),
     typeset by Typst from the same content as the public page (``report_document``).
 
-    The arguments mean what they mean for ``report_document``. Reads the database; writes nothing and
+    The arguments mean what they mean for ``report_document``; the PDF is tagged with ``language``
+    ("en-GB", or "cy" for a Welsh edition), and its cover and contents are in it. Reads the database; writes nothing and
     never touches the network. Stops after ``PDF_RENDER_SECONDS`` and refuses more than
     ``PDF_MAX_PAGES`` pages. Raises ``ValueError`` as ``report_document`` does, and ``PdfRenderError``
     if typesetting fails or runs past a limit.
     """
     started = time.perf_counter()
-    context = report_document(
-        report, revision, edition=edition, published_on=published_on, change_note=change_note, record=record
-    )
-    data = report_pdf_data(context, language=LANGUAGE)
+    with override(language):
+        context = report_document(
+            report,
+            revision,
+            edition=edition,
+            published_on=published_on,
+            change_note=change_note,
+            record=record,
+            language=language,
+        )
+        data = report_pdf_data(context, language=PDF_LANGUAGES[language])
     moment = None
     if published_on is not None:
         moment = int(datetime.datetime.combine(published_on, datetime.time(), tzinfo=datetime.UTC).timestamp())

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from publishing.models import Edition, EditionFinding, EditionJudgment, PressRelease
 from reports.models import Report, ReportEvent, ReportState
+from reports.translations import is_bilingual, welsh_now
 
 
 def authors_since(report: Report, edition: Edition) -> set[int]:
@@ -40,7 +41,7 @@ def published_reports(*, now: datetime.datetime | None = None) -> QuerySet[Repor
         Report.objects.filter(published(now))
         .filter(Exists(live))
         .select_related("inspection__force", "inspection__programme", "inspection__lead_inspector")
-        .defer("search_text")  # found by, never shown
+        .defer("search_text", "search_text_cy")  # found by, never shown
     )
 
 
@@ -83,22 +84,35 @@ REPORT_PAGE_FIELDS = (
     "report__inspection__programme__name",
     "report__inspection__programme__slug",
     "report__inspection__programme__year",
+    "bilingual",
+    "report__slug_cy",
+)
+#: What a Welsh page reads besides: the edition's Welsh, and the Welsh names.
+REPORT_PAGE_WELSH_FIELDS = (
+    "change_note_cy",
+    "pdf_cy",
+    "pdf_cy_size",
+    "pdf_cy_pages",
+    "glance_html_cy",
+    "body_html_cy",
+    "report__inspection__force__name_cy",
+    "report__inspection__programme__name_cy",
 )
 
 
-def published_report_editions(slug: str, *, now: datetime.datetime | None = None) -> list[Edition]:
-    """The live editions of the published report at ``slug``, newest first, each with its report (and
-    the report's inspection, force and programme) and ``has_press_release``, in one query; empty when
-    no published report has that slug. For the report's public page."""
+def published_report_editions(slug: str, *, welsh: bool = False, now: datetime.datetime | None = None) -> list[Edition]:
+    """The live editions of the published report at ``slug`` (its Welsh slug if ``welsh``), newest first,
+    each with its report (and the report's inspection, force and programme) and ``has_press_release``,
+    in one query; empty when no published report has that slug. For the report's public page."""
 
     now = now or timezone.now()
     return list(
         # Live editions of a report that passes the door's rule: an edition of its own is live, so the
         # door's other condition holds by construction.
         Edition.objects.live(now)
-        .filter(published(now, through="report__"), report__slug=slug)
+        .filter(published(now, through="report__"), **{"report__slug_cy" if welsh else "report__slug": slug})
         .select_related("report__inspection__force", "report__inspection__programme")
-        .only(*REPORT_PAGE_FIELDS)
+        .only(*REPORT_PAGE_FIELDS, *(REPORT_PAGE_WELSH_FIELDS if welsh else ()))
         .annotate(has_press_release=Exists(PressRelease.objects.filter(report=OuterRef("report"))))
         .order_by("-number")
     )
@@ -137,4 +151,6 @@ def unpublished_changes(report: Report) -> str:
         changed.append(f"its text (revisions {live.revision.number + 1} to {report.version})")
     if live.record_version is not None and report.record_version != live.record_version:
         changed.append("its judgments or findings")
+    if is_bilingual(report) and live.welsh != welsh_now(report):
+        changed.append("its Welsh")
     return " and ".join(changed)

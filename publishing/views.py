@@ -27,6 +27,7 @@ from reports.errors import WorkflowError
 from reports.forms import ApproveForm
 from reports.models import Report, ReportState
 from reports.selectors import reports_for_workspace
+from reports.translations import is_bilingual
 from reports.views.common import (
     get_report,
     refusal_messages,
@@ -51,19 +52,17 @@ def _page(request: HttpRequest, report: Report, status: int = HTTPStatus.OK, **f
         "editions": editions,
         "may_publish": permissions.is_editor(request.user),
         "go_live_form": forms.get("go_live_form") or GoLiveForm(prefix="schedule"),
-        "correction_form": forms.get("correction_form") or ChangeNoteForm(prefix="correct"),
+        "correction_form": forms.get("correction_form")
+        or ChangeNoteForm(prefix="correct", bilingual=is_bilingual(report)),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(prefix="withdraw"),
         "pcc_form": forms.get("pcc_form") or PccResponseForm(prefix="pcc"),
         "errors": forms.get("errors", []),
         "refused": forms.get("refused", ""),
         "refusal_anchor": REFUSAL_ANCHORS.get(forms.get("refused", ""), "actions"),
         "now": timezone.now(),
-        "latest_is_live": bool(
-            editions
-            and editions[0].published_at
-            and editions[0].revision_id == getattr(report.latest_revision(), "pk", None)
-        ),
-        "unpublished_changes": selectors.unpublished_changes(report),
+        "unpublished_changes": (unpublished := selectors.unpublished_changes(report)),
+        "latest_is_live": bool(editions and editions[0].published_at and not unpublished),
+        "bilingual": is_bilingual(report),
     }
     return render(request, "publishing/publication.html", context, status=status)
 
@@ -123,11 +122,14 @@ def publication_page(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Rendering edition {edition.number} again")
             return redirect(request.path)
         elif action == "correct":
-            correction = ChangeNoteForm(request.POST, prefix="correct")
+            correction = ChangeNoteForm(request.POST, prefix="correct", bilingual=is_bilingual(report))
             forms["correction_form"] = correction
             if correction.is_valid():
                 edition = publication.report_correct(
-                    report=report, actor=user, change_note=correction.cleaned_data["change_note"]
+                    report=report,
+                    actor=user,
+                    change_note=correction.cleaned_data["change_note"],
+                    change_note_cy=correction.cleaned_data.get("change_note_cy", ""),
                 )
                 messages.success(request, f"Edition {edition.number} goes live as soon as its PDF is ready")
                 return redirect(request.path)

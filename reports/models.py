@@ -104,6 +104,16 @@ class Report(models.Model):
     search_text = models.TextField(
         blank=True, editable=False, help_text="The live edition's text, for search (see reports.search)."
     )
+    search_text_cy = models.TextField(
+        blank=True, editable=False, help_text="The live edition's Welsh, for search (see reports.search)."
+    )
+    slug_cy = models.SlugField(
+        max_length=250,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The Welsh page's address, for a Welsh force's report: set when its first edition is frozen.",
+    )
     draft_text = models.TextField(
         blank=True, editable=False, help_text="The latest revision's text, for the workspace's search."
     )
@@ -117,6 +127,14 @@ class Report(models.Model):
     @property
     def title(self) -> str:
         return f"{self.inspection.programme.name}: {self.inspection.force_name}"
+
+    @property
+    def title_cy(self) -> str:
+        """The Welsh title, from the programme's and the force's Welsh names ("" while either has none)."""
+        programme, force = self.inspection.programme, self.inspection.force
+        if not (programme.name_cy and force.name_cy):
+            return ""
+        return f"{programme.name_cy}: {force.name_cy}"
 
     def latest_revision(self) -> Revision | None:
         return self.revisions.order_by("-number").first()

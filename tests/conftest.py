@@ -315,12 +315,14 @@ def fast_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
     test_publication.py and test_rendering.py; here only the publication path matters."""
     from publishing import rendering
 
-    monkeypatch.setattr(
-        rendering,
-        "render_report_pdf",
-        lambda *args, **kwargs: rendering.RenderedPdf(b"%PDF-1.7 stand-in", 1, 0.0, 0.0),
-    )
-    monkeypatch.setattr(rendering, "check_pdf", lambda content: rendering.PdfCheck(1, True, True, "Stand-in", "en-GB"))
+    def render(*args: object, language: str = "en-gb", **kwargs: object) -> rendering.RenderedPdf:
+        return rendering.RenderedPdf(f"%PDF-1.7 stand-in {rendering.PDF_LANGUAGES[language]}".encode(), 1, 0.0, 0.0)
+
+    def check(content: bytes) -> rendering.PdfCheck:
+        return rendering.PdfCheck(1, True, True, "Stand-in", content.decode().rsplit(" ", 1)[-1])
+
+    monkeypatch.setattr(rendering, "render_report_pdf", render)
+    monkeypatch.setattr(rendering, "check_pdf", check)
 
 
 @pytest.fixture

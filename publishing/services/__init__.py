@@ -32,6 +32,7 @@ from publishing.services.editions import (
     edition_snapshot_record,
     editions_fill_html,
     editions_needing_render,
+    welsh_slug,
 )
 from publishing.services.golive import (
     programme_schedule,
@@ -76,4 +77,5 @@ __all__ = [
     "report_unschedule",
     "report_withdraw",
     "reports_schedule",
+    "welsh_slug",
 ]

@@ -20,6 +20,7 @@ from reports.errors import WorkflowError
 from reports.fact_checks import fact_checks_revoke_all
 from reports.models import Report, ReportState
 from reports.services import report_lock
+from reports.translations import is_bilingual, translation_problems, welsh_now
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -27,14 +28,17 @@ from publishing.services.editions import edition_prepare, require_editor
 from publishing.services.golive import enqueue_sweep_at
 
 
-def report_correct(*, report: Report, actor: User, change_note: str) -> Edition:
+def report_correct(*, report: Report, actor: User, change_note: str, change_note_cy: str = "") -> Edition:
     """Publish the report's latest revision and its record as they stand as a new edition with a change
     note; it goes live once its PDF is ready. The earlier editions and their PDFs stay public in the
-    history. Refused (``ValidationError``) when neither the text nor the record changed since the live
-    edition. The two-person rule holds: the editor publishing a correction changed none of its text or
-    record (``PermissionDenied`` saying so)."""
+    history. Refused (``ValidationError``) when neither the text nor the record (nor, for a Welsh force's
+    report, the Welsh) changed since the live edition. A Welsh force's report is corrected in both
+    languages: its Welsh must be up to date and the change note said in Welsh too (``change_note_cy``).
+    The two-person rule holds: the editor publishing a correction changed none of its text or record
+    (``PermissionDenied`` saying so)."""
     require_editor(actor)
     change_note = clean_text(change_note)
+    change_note_cy = clean_text(change_note_cy)
     if not change_note:
         raise ValidationError("Enter a change note saying what was corrected", code="change_note")
     with transaction.atomic():
@@ -45,14 +49,22 @@ def report_correct(*, report: Report, actor: User, change_note: str) -> Edition:
         live = report.editions.live().order_by("-number").first()
         if latest is None or live is None:
             raise WorkflowError("The report has no live edition to correct")
-        if live.revision_id == latest.pk and live.record_version == report.record_version:
+        bilingual = is_bilingual(report)
+        if bilingual:
+            problems = translation_problems(report)
+            if not change_note_cy:
+                problems.insert(0, "Enter the change note in Welsh too: a Welsh force's report is corrected in both")
+            if problems:
+                raise ValidationError(problems, code="welsh")
+        welsh_changed = bilingual and live.welsh != welsh_now(report)
+        if live.revision_id == latest.pk and live.record_version == report.record_version and not welsh_changed:
             raise ValidationError(
                 "Edit the report, its judgments or its findings first: what it says now is already published",
                 code="no_change",
             )
         if not permissions.can_approve_report(actor, report, authors_since(report, live)):
             raise PermissionDenied("You wrote part of this correction, so another editor must publish it")
-        edition = edition_prepare(report=report, actor=actor, change_note=change_note)
+        edition = edition_prepare(report=report, actor=actor, change_note=change_note, change_note_cy=change_note_cy)
         report.publication_requested_by = actor
         report.save(update_fields=["publication_requested_by"])
         report_event(

@@ -13,11 +13,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts import permissions
 from inspections.models import Finding, Judgment
 from inspections.selectors import about_the_data
 from inspectorate.celery import enqueue_on_commit
+from inspectorate.languages import ENGLISH, WELSH
 from notifications import recipients
 from notifications.kinds import Kind
 from publishing import rendering
@@ -26,6 +28,7 @@ from reports import notices
 from reports.audit import report_event
 from reports.errors import WorkflowError
 from reports.models import Report, ReportState
+from reports.translations import is_bilingual, welsh_now
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -49,9 +52,10 @@ def enqueue_render(edition: Edition) -> None:
     enqueue_on_commit(RENDER_TASK, edition.pk)
 
 
-def edition_prepare(*, report: Report, actor: User, change_note: str = "") -> Edition:
+def edition_prepare(*, report: Report, actor: User, change_note: str = "", change_note_cy: str = "") -> Edition:
     """The edition the report's approved revision (or, once published, latest revision) and its record
-    as they stand will go out as: the moment the edition is frozen.
+    as they stand will go out as: the moment the edition is frozen. A Welsh force's report freezes its
+    Welsh too (``reports.translations.welsh_now``): one edition, two languages, one go-live.
 
     Reuses an unpublished edition of the same revision and record version; otherwise makes the next
     edition with its own copy of the judgments and findings (``edition_snapshot_record``), taken here
@@ -61,12 +65,23 @@ def edition_prepare(*, report: Report, actor: User, change_note: str = "") -> Ed
     revision = report.approved_revision if report.state != ReportState.PUBLISHED else report.latest_revision()
     if revision is None:
         raise WorkflowError("The report has no approved revision to publish")
+    bilingual = is_bilingual(report)
+    welsh = welsh_now(report) if bilingual else {}
     # The caller holds the report's lock, which going live takes too: this pending edition stays pending.
     pending = report.editions.pending().select_for_update().order_by("-number").first()
-    if pending is not None and pending.revision_id == revision.pk and pending.record_version == report.record_version:
-        if change_note and pending.change_note != change_note:
-            pending.change_note = change_note
-            pending.save(update_fields=["change_note"])
+    if (
+        pending is not None
+        and pending.revision_id == revision.pk
+        and pending.record_version == report.record_version
+        and pending.bilingual == bilingual
+        and pending.welsh == welsh
+    ):
+        notes = {"change_note": change_note, "change_note_cy": change_note_cy}
+        changed = [name for name, note in notes.items() if note and getattr(pending, name) != note]
+        for name in changed:
+            setattr(pending, name, notes[name])
+        if changed:
+            pending.save(update_fields=changed)
         return pending
     if pending is not None:
         pending.delete()  # an unpublished edition of an older revision or record is of no use
@@ -77,11 +92,29 @@ def edition_prepare(*, report: Report, actor: User, change_note: str = "") -> Ed
         revision=revision,
         record_version=report.record_version,
         change_note=change_note,
+        bilingual=bilingual,
+        welsh=welsh,
+        change_note_cy=change_note_cy if bilingual else "",
         created_by=actor,
     )
+    if bilingual and not report.slug_cy:
+        report.slug_cy = welsh_slug(report)
+        Report.objects.filter(pk=report.pk).update(slug_cy=report.slug_cy)
     edition_snapshot_record(edition)
     enqueue_render(edition)
     return edition
+
+
+def welsh_slug(report: Report) -> str:
+    """The Welsh page's address of a Welsh force's report, from its Welsh title ("heddlu-gwent-..."):
+    the force first, as the inspectorate's own Welsh pages have it. Unique; never changed once set."""
+    inspection = report.inspection
+    base = slugify(f"{inspection.force.name_cy} {inspection.programme.name_cy}")[:240] or f"adroddiad-{report.pk}"
+    slug, number = base, 1
+    while Report.objects.filter(slug_cy=slug).exclude(pk=report.pk).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
 
 
 def edition_go_live(edition: Edition) -> datetime.datetime:
@@ -94,17 +127,31 @@ def edition_go_live(edition: Edition) -> datetime.datetime:
     return timezone.now()
 
 
-def edition_pdf(edition: Edition) -> rendering.RenderedPdf:
-    """The edition's PDF, rendered from its revision and its copy of the record, dated by the day it
-    went or goes live. Reads only; ``edition_render`` checks and stores it."""
+def edition_pdf(edition: Edition, *, language: str = ENGLISH) -> rendering.RenderedPdf:
+    """The edition's PDF in ``language`` (its Welsh one for "cy"), rendered from its revision and its copy
+    of the record, dated by the day it went or goes live. Reads only; ``edition_render`` checks and
+    stores it."""
     return rendering.render_report_pdf(
         edition.report,
         edition.revision,
         edition=edition.number,
         published_on=timezone.localdate(edition_go_live(edition)),
-        change_note=edition.change_note,
+        change_note=edition.change_note_cy if language == WELSH else edition.change_note,
         record=edition,
+        language=language,
     )
+
+
+def _checked_pdf(edition: Edition, language: str) -> tuple[rendering.RenderedPdf, rendering.RenderedHtml]:
+    """The edition's PDF and page in ``language``, the PDF checked as a publication needs it."""
+    rendered = edition_pdf(edition, language=language)
+    check = rendering.check_pdf(rendered.content)
+    if not check.accessible or check.pages != rendered.pages:
+        raise ValueError(f"the PDF failed its checks: {'; '.join(check.problems) or 'no title or language'}")
+    if check.language != rendering.PDF_LANGUAGES[language]:
+        raise ValueError(f"the PDF says its language is {check.language!r}, not {rendering.PDF_LANGUAGES[language]!r}")
+    html = rendering.render_report_html(edition.report, edition.revision, record=edition, language=language)
+    return rendered, html
 
 
 def edition_render(*, edition_id: int) -> Edition | None:
@@ -123,14 +170,10 @@ def edition_render(*, edition_id: int) -> Edition | None:
         edition.render_started_at = timezone.now()
         edition.render_attempts += 1
         edition.save(update_fields=["render_status", "render_started_at", "render_attempts"])
-    report = edition.report
     try:
-        rendered = edition_pdf(edition)
-        check = rendering.check_pdf(rendered.content)
-        if not check.accessible or check.pages != rendered.pages:
-            raise ValueError(f"the PDF failed its checks: {'; '.join(check.problems) or 'no title or language'}")
-        html = rendering.render_report_html(report, edition.revision, record=edition)
-        digest = hashlib.sha256(rendered.content).hexdigest()
+        rendered, html = _checked_pdf(edition, ENGLISH)
+        # A bilingual edition is ready only when its Welsh is too: both go live together or neither.
+        welsh = _checked_pdf(edition, WELSH) if edition.bilingual else None
         with transaction.atomic():
             edition = Edition.objects.select_for_update().get(pk=edition_id)
             if edition.render_status == Edition.RenderStatus.READY:
@@ -139,9 +182,16 @@ def edition_render(*, edition_id: int) -> Edition | None:
             edition.pdf.save("report.pdf", ContentFile(rendered.content), save=False)
             edition.pdf_size = len(rendered.content)
             edition.pdf_pages = rendered.pages
-            edition.pdf_sha256 = digest
+            edition.pdf_sha256 = hashlib.sha256(rendered.content).hexdigest()
             edition.glance_html, edition.body_html = html.glance, html.body
-            edition.render_seconds = rendered.seconds
+            if welsh is not None:
+                welsh_pdf, welsh_html = welsh
+                edition.pdf_cy.save("report.pdf", ContentFile(welsh_pdf.content), save=False)
+                edition.pdf_cy_size = len(welsh_pdf.content)
+                edition.pdf_cy_pages = welsh_pdf.pages
+                edition.pdf_cy_sha256 = hashlib.sha256(welsh_pdf.content).hexdigest()
+                edition.glance_html_cy, edition.body_html_cy = welsh_html.glance, welsh_html.body
+            edition.render_seconds = rendered.seconds + (welsh[0].seconds if welsh else 0)
             edition.rendered_at = timezone.now()
             edition.render_status = Edition.RenderStatus.READY
             edition.render_error = ""
@@ -206,6 +256,7 @@ def edition_snapshot_record(edition: Edition) -> None:
     page show, and what the public lists, data and API read once it goes live. Call in the transaction
     that freezes the edition, under the report's row lock."""
     inspection_id = edition.report.inspection_id
+    welsh = edition.welsh.get("record", {}) if edition.bilingual else {}
     edition.about_the_data = about_the_data(edition.report.inspection)
     Edition.objects.filter(pk=edition.pk).update(about_the_data=edition.about_the_data)
     EditionJudgment.objects.filter(edition=edition).delete()
@@ -218,6 +269,7 @@ def edition_snapshot_record(edition: Edition) -> None:
             question_id=judgment.question_id,
             grade_id=judgment.grade_id,
             narrative=judgment.narrative,
+            narrative_cy=welsh.get(f"narrative:{judgment.pk}", ""),
         )
         for judgment in Judgment.objects.filter(inspection_id=inspection_id)
     )
@@ -233,6 +285,7 @@ def edition_snapshot_record(edition: Edition) -> None:
             kind=finding.kind,
             question_id=finding.question_id,
             text=finding.text,
+            text_cy=welsh.get(f"finding:{finding.pk}", ""),
             cause_of_concern=copies.get(finding.cause_of_concern_id) if finding.cause_of_concern_id else None,
             accelerated=finding.accelerated,
             raised_on=finding.raised_on,

@@ -232,7 +232,7 @@ def _publish_group(go_live_at: datetime.datetime, report_ids: list[int]) -> list
             edition = editions[report.pk]
             edition.published_at = now
             edition.save(update_fields=["published_at"])
-            search.index_report(report, edition.revision)
+            search.index_report(report, edition.revision, edition.welsh.get("parts") if edition.bilingual else None)
             report.inspection.status = report.inspection.Status.PUBLISHED
             report.inspection.save(update_fields=["status"])
             event = report_event(
@@ -287,7 +287,7 @@ def _publish_corrections() -> int:
             edition.save(update_fields=["published_at"])
             report.last_updated_at = now
             report.save(update_fields=["last_updated_at"])
-            search.index_report(report, edition.revision)
+            search.index_report(report, edition.revision, edition.welsh.get("parts") if edition.bilingual else None)
             report_event(
                 report,
                 report.publication_requested_by or edition.created_by,

@@ -182,7 +182,7 @@ def test_a_report_is_found_by_its_corrected_text(client, people, fast_pdfs) -> N
     from reports import services
     from tests.publishing.helpers import render_all
 
-    report = make_report(make_programme("Legitimacy 2016", 2016), force("gwent-police"), people, state="published")
+    report = make_report(make_programme("Legitimacy 2016", 2016), force("kent-police"), people, state="published")
     assert found(page(client, "/reports/?q=zeppelin")) == []
     latest = report.latest_revision()
     services.report_save_part(

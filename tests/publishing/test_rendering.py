@@ -695,7 +695,7 @@ def test_report_the_time_a_long_report_takes(long_pdf, capsys) -> None:
 
 def report_pdf_data_for_test(*, paragraphs: int) -> dict[str, object]:
     """The data of a PDF (as ``publishing.pdf_document.report_pdf_data`` makes it) with one long part."""
-    from publishing.pdf_document import LABELS
+    from publishing.pdf_document import labels
 
     text = "Inspectors reviewed a sample of case files and spoke to officers and staff. " * 8
     return {
@@ -716,5 +716,5 @@ def report_pdf_data_for_test(*, paragraphs: int) -> dict[str, object]:
         "lead_quote": [],
         "parts": [{"title": "Summary", "question": "", "body": [{"par": [text]}] * paragraphs}],
         "findings": None,
-        "labels": {**LABELS, "judgments_caption": "Judgments on a force"},
+        "labels": labels(force="a force"),
     }
