@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint audit format install assets check-deploy bench-publication bench-public bench-upload clean
+.PHONY: run test lint audit format install assets catalogues check-deploy bench-publication bench-public bench-upload clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed: set PYTHON=python3.11") if sys.version_info < (3, 11) else None'
@@ -25,7 +25,11 @@ build/static/inspectorate.css: node_modules/.installed $(wildcard frontend/*.scs
 
 assets: build/static/inspectorate.css
 
-install: $(VENV)/.installed node_modules/.installed assets
+# The Welsh catalogue, compiled without GNU gettext (inspectorate/languages.py).
+catalogues: $(VENV)/.installed
+	$(BIN)/python scripts/compile_catalogues.py
+
+install: $(VENV)/.installed node_modules/.installed assets catalogues
 
 # The demo's people sign in without a second factor; `make run DEMO_USERS_SKIP_SECOND_FACTOR=0` asks them too.
 DEMO_USERS_SKIP_SECOND_FACTOR ?= 1

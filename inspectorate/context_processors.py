@@ -1,19 +1,39 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
 
+from inspectorate.languages import ENGLISH, WELSH, is_welsh, service_name
 from notifications.selectors import unread_count
 
 
-def service(request: HttpRequest) -> dict[str, str]:
+def service(request: HttpRequest) -> dict[str, Any]:
     return {
-        "service_name": settings.SERVICE_NAME,
+        "service_name": service_name(),
         "site_url": settings.SITE_URL,
         "canonical_url": canonical_url(request),
+        "welsh": is_welsh(),
+        # Worked out only if a page shows it (the public pages' header and <head>).
+        "page_alternates": SimpleLazyObject(lambda: page_alternates(request)),
     }
+
+
+def page_alternates(request: HttpRequest) -> dict[str, str]:
+    """The page in each language ("en" and "cy"), when it has a version in the other language: a
+    public page under ``i18n_patterns`` (``inspectorate.urls``). Staff pages, the data and the API are
+    in English only and get ``{}``. A page whose address differs between the languages by more than
+    its path's words (a report's page) passes its own ``alternates`` instead."""
+    here = request.get_full_path()
+    welsh = is_welsh()
+    there = translate_url(here, ENGLISH if welsh else WELSH)
+    if there == here:
+        return {}
+    return {"cy": here, "en": there} if welsh else {"en": here, "cy": there}
 
 
 def canonical_url(request: HttpRequest) -> str:

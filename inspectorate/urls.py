@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 
 from accounts.views import admin_sign_in
 from fieldwork.views import force_requests
@@ -31,9 +33,6 @@ urlpatterns = [
     path("workspace/", include("publishing.urls")),
     path("workspace/", include("notifications.urls")),
     path("workspace/", include("fieldwork.urls")),
-    path("reports/", include("public.urls")),
-    path("forces/", include((public_forces_urls.force_patterns, "public_forces"))),
-    path("programmes/", include((public_forces_urls.programme_patterns, "public_programmes"))),
     path("data/", include("public.data_urls")),
     path("api/v1/", include("public.api_urls")),
     # Anything else under /api/ is answered in JSON too, never with the HTML 404 page.
@@ -43,5 +42,13 @@ urlpatterns = [
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", pages.robots_txt, name="robots_txt"),
     path("favicon.ico", pages.favicon, name="favicon"),
-    path("", pages.home, name="home"),
 ]
+# The public pages, in English at their own paths and in Welsh under /cy/ with Welsh paths
+# (/cy/adroddiadau/...): the paths are translated by the Welsh catalogue (inspectorate/languages.py).
+urlpatterns += i18n_patterns(
+    path(_("reports/"), include("public.urls")),
+    path(_("forces/"), include((public_forces_urls.force_patterns, "public_forces"))),
+    path(_("programmes/"), include((public_forces_urls.programme_patterns, "public_programmes"))),
+    path("", pages.home, name="home"),
+    prefix_default_language=False,
+)

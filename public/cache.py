@@ -51,7 +51,16 @@ PAGE_KEY_PREFIX = "public-site:page:"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 #: Where public pages live: only requests for these paths (or for "/") look in the page cache, so that
 #: no other request pays for the round trip. tests/public/test_cache.py holds this to the URLs.
-PUBLIC_PATH_PREFIXES = ("/reports/", "/forces/", "/programmes/", "/data/", "/api/v1/", "/sitemap.xml", "/robots.txt")
+PUBLIC_PATH_PREFIXES = (
+    "/reports/",
+    "/forces/",
+    "/programmes/",
+    "/data/",
+    "/api/v1/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/cy/",  # the Welsh pages (inspectorate/languages.py)
+)
 #: The query parameters public pages read (/reports/ filters and search, pages, a table grouping,
 #: the API recommendations status).
 QUERY_PARAMETERS = frozenset({"q", "force", "programme", "year", "pillar", "grade", "page", "group", "status"})

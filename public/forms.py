@@ -5,27 +5,41 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from public.selectors import ReportFilterChoices, ReportQuery
 from reports.search import normalise_query
+
+#: What a filter value that matches nothing public gets, by filter: whole sentences, for translation.
+NO_MATCH = {
+    "force": _("There is no published report for that force: choose one from the list (this filter was ignored)"),
+    "programme": _(
+        "There is no published report for that programme: choose one from the list (this filter was ignored)"
+    ),
+    "year": _("There is no published report for that year: choose one from the list (this filter was ignored)"),
+    "pillar": _("There is no published report for that pillar: choose one from the list (this filter was ignored)"),
+    "grade": _(
+        "There is no published report for that overall grade: choose one from the list (this filter was ignored)"
+    ),
+}
 
 
 class ReportFilterForm(forms.Form):
     """The filters and search box of ``/reports/``, read from the query string. A value that is not
     one of the choices is an error on its own field: the page says so and ignores that filter only."""
 
-    q = forms.CharField(label="Search reports", required=False)
-    force = forms.ChoiceField(label="Force", required=False)
-    programme = forms.ChoiceField(label="Programme", required=False)
-    year = forms.TypedChoiceField(label="Year", required=False, coerce=int, empty_value=None)
-    pillar = forms.ChoiceField(label="Pillar", required=False)
-    grade = forms.ChoiceField(label="Overall grade", required=False)
+    q = forms.CharField(label=_("Search reports"), required=False)
+    force = forms.ChoiceField(label=_("Force"), required=False)
+    programme = forms.ChoiceField(label=_("Programme"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    pillar = forms.ChoiceField(label=_("Pillar"), required=False)
+    grade = forms.ChoiceField(label=_("Overall grade"), required=False)
 
     def __init__(self, *args: Any, choices: ReportFilterChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # A search box never refuses text: clean_q drops null and control characters instead.
         self.fields["q"].validators = []
-        any_ = [("", "Any")]
+        any_ = [("", _("Any"))]
         fields = self.fields
         fields["force"].choices = any_ + choices.forces  # type: ignore[attr-defined]
         fields["programme"].choices = any_ + choices.programmes  # type: ignore[attr-defined]
@@ -33,10 +47,7 @@ class ReportFilterForm(forms.Form):
         fields["pillar"].choices = any_ + choices.pillars  # type: ignore[attr-defined]
         fields["grade"].choices = any_ + choices.grades  # type: ignore[attr-defined]
         for name in ("force", "programme", "year", "pillar", "grade"):
-            label = str(fields[name].label).lower()
-            fields[name].error_messages["invalid_choice"] = (
-                f"There is no published report for that {label}: choose one from the list (this filter was ignored)"
-            )
+            fields[name].error_messages["invalid_choice"] = NO_MATCH[name]
 
     def clean_q(self) -> str:
         return normalise_query(self.cleaned_data.get("q") or "")

@@ -135,12 +135,12 @@ def published_on(moment: datetime.datetime | None) -> datetime.date | None:
 # --- The feed ---------------------------------------------------------------------------------
 
 
-def feed_editions(*, now: datetime.datetime) -> QuerySet[Edition]:
+def feed_editions(*, now: datetime.datetime, welsh: bool = False) -> QuerySet[Edition]:
     """Live editions of published reports, newest first, at most ``FEED_SIZE``: a first edition is a
-    publication, a later one a correction. One query."""
+    publication, a later one a correction. With ``welsh``, only those published in Welsh. One query."""
+    editions = Edition.objects.live(now).filter(bilingual=True) if welsh else Edition.objects.live(now)
     return (
-        Edition.objects.live(now)
-        .filter(report__in=published_reports(now=now))
+        editions.filter(report__in=published_reports(now=now))
         .select_related(
             "revision",
             "report__inspection__force",

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from inspections.models import Finding, Force, Grade, GradingScale, Programme, RecommendationUpdate
+from inspections.models import Finding, Force, Grade, GradingScale, Pillar, Programme, Question, RecommendationUpdate
+from inspectorate.languages import is_welsh
 from public.open_data import public_findings, recommendation_updates
 from publishing.models import EditionJudgment
 from publishing.selectors import published_judgments, published_reports
@@ -75,10 +77,11 @@ class PublicRecommendation:
     deadline: datetime.date | None
     status: str
     updates_newest_first: list[RecommendationUpdate]
+    text_cy: str = ""  # its Welsh, for a Welsh force's report
 
     @property
     def status_label(self) -> str:
-        return Finding.RecommendationStatus(self.status).label if self.status else ""
+        return str(Finding.RecommendationStatus(self.status).label) if self.status else ""
 
 
 @dataclass
@@ -125,13 +128,25 @@ class ProgrammeTable:
     by_region: bool = field(default=False)
 
 
+def _pillar_column(pillar: Pillar) -> Column:
+    """A pillar's overall grades, headed in the active language."""
+    name = pillar.name_cy if is_welsh() and pillar.name_cy else pillar.name
+    return Column(("pillar", pillar.slug), gettext("%(pillar)s overall") % {"pillar": name}, (0, pillar.order))
+
+
+def _question_column(question: Question) -> Column:
+    """A question's grades, keyed by its English short title (the same question across years) and headed
+    in the active language."""
+    title = question.short_title_cy if is_welsh() and question.short_title_cy else question.short_title
+    return Column(("question", question.short_title.casefold()), title, (1, question.number))
+
+
 def _column_of(judgment: EditionJudgment) -> Column:
     if judgment.pillar is not None:
-        pillar = judgment.pillar
-        return Column(("pillar", pillar.slug), f"{pillar.name} overall", (0, pillar.order))
+        return _pillar_column(judgment.pillar)
     question = judgment.question
     assert question is not None  # a judgment is for a pillar or for a question (a check constraint)
-    return Column(("question", question.short_title.casefold()), question.short_title, (1, question.number))
+    return _question_column(question)
 
 
 def _graded_judgments(reports: QuerySet[Report], *, now: datetime.datetime) -> QuerySet[EditionJudgment]:
@@ -219,6 +234,7 @@ def force_profile(*, force: Force, now: datetime.datetime | None = None) -> Forc
         PublicRecommendation(
             report=report_of[copy.inspection_id],
             text=copy.text,
+            text_cy=copy.text_cy,
             deadline=copy.deadline,
             status=copy.live_status,
             updates_newest_first=recommendation_updates(copy)[::-1],
@@ -251,12 +267,8 @@ def programme_table(*, programme: Programme, by_region: bool, now: datetime.date
 
     ``programme`` should come from ``published_programmes``; for any other the table is empty."""
     now = now or timezone.now()
-    columns = [
-        Column(("pillar", pillar.slug), f"{pillar.name} overall", (0, pillar.order))
-        for pillar in programme.pillars.order_by("order", "name")
-    ] + [
-        Column(("question", question.short_title.casefold()), question.short_title, (1, question.number))
-        for question in programme.questions.filter(graded=True).order_by("number")
+    columns = [_pillar_column(pillar) for pillar in programme.pillars.order_by("order", "name")] + [
+        _question_column(question) for question in programme.questions.filter(graded=True).order_by("number")
     ]
     reports = published_reports(now=now).filter(inspection__programme=programme)
     grades: dict[int, dict[ColumnKey, Grade]] = defaultdict(dict)
@@ -322,26 +334,47 @@ class ReportQuery:
         return self == ReportQuery()
 
 
-def report_filter_choices(*, now: datetime.datetime | None = None) -> ReportFilterChoices:
-    """Four queries."""
+def report_filter_choices(*, now: datetime.datetime | None = None, welsh: bool = False) -> ReportFilterChoices:
+    """Four queries. With ``welsh``, each name is its Welsh where it has one (an English force's name
+    stays its own)."""
     live = published_reports(now=now)
     forces = Force.objects.filter(Exists(live.filter(inspection__force=OuterRef("pk")))).order_by("name")
-    programmes = list(published_programmes(now=now).values_list("slug", "name", "year"))
+    programmes = list(published_programmes(now=now).values_list("slug", "name", "year", "name_cy"))
     overall = (
         published_judgments(now=now)
         .filter(pillar__isnull=False, grade__isnull=False)
-        .values_list("pillar__slug", "pillar__name", "pillar__order", "grade__slug", "grade__label", "grade__rank")
+        .values_list(
+            "pillar__slug",
+            "pillar__name",
+            "pillar__order",
+            "grade__slug",
+            "grade__label",
+            "grade__rank",
+            "pillar__name_cy",
+            "grade__label_cy",
+        )
     )
     pillars: dict[str, tuple[int, str]] = {}
     grades: dict[str, tuple[int, str]] = {}
-    for pillar_slug, pillar_name, pillar_order, grade_slug, grade_label, grade_rank in overall.distinct():
-        pillars[pillar_slug] = (pillar_order, pillar_name)
+    for (
+        pillar_slug,
+        pillar_name,
+        pillar_order,
+        grade_slug,
+        grade_label,
+        grade_rank,
+        pillar_cy,
+        grade_cy,
+    ) in overall.distinct():
+        pillars[pillar_slug] = (pillar_order, (welsh and pillar_cy) or pillar_name)
         if grade_slug not in grades or grade_rank < grades[grade_slug][0]:
-            grades[grade_slug] = (grade_rank, grade_label)
+            grades[grade_slug] = (grade_rank, (welsh and grade_cy) or grade_label)
     return ReportFilterChoices(
-        forces=list(forces.values_list("slug", "name")),
-        programmes=[(slug, name) for slug, name, _ in programmes],
-        years=sorted({year for _, _, year in programmes}, reverse=True),
+        forces=[
+            (slug, (welsh and name_cy) or name) for slug, name, name_cy in forces.values_list("slug", "name", "name_cy")
+        ],
+        programmes=[(slug, (welsh and name_cy) or name) for slug, name, _, name_cy in programmes],
+        years=sorted({year for _, _, year, _ in programmes}, reverse=True),
         pillars=[(slug, name) for slug, (_, name) in sorted(pillars.items(), key=lambda item: item[1])],
         grades=[(slug, label) for slug, (_, label) in sorted(grades.items(), key=lambda item: item[1])],
     )
@@ -393,14 +426,19 @@ class UpcomingPublication:
     date: datetime.date
     programme: str
     reports: int
+    programme_cy: str = ""  # the programme's Welsh name, if it has one
 
 
 def upcoming_publications(*, now: datetime.datetime | None = None) -> list[UpcomingPublication]:
     """Scheduled publications after ``now``, soonest first. The one public read of unpublished reports,
     and it reads only their programme and go-live date. One query."""
     now = now or timezone.now()
-    counts: Counter[tuple[datetime.date, str]] = Counter()
+    counts: Counter[tuple[datetime.date, str, str]] = Counter()
     scheduled = Report.objects.filter(state=ReportState.SCHEDULED, go_live_at__gt=now)
-    for go_live_at, programme in scheduled.values_list("go_live_at", "inspection__programme__name"):
-        counts[(timezone.localdate(go_live_at), programme)] += 1
-    return [UpcomingPublication(date, programme, n) for (date, programme), n in sorted(counts.items())]
+    rows = scheduled.values_list("go_live_at", "inspection__programme__name", "inspection__programme__name_cy")
+    for go_live_at, programme, programme_cy in rows:
+        counts[(timezone.localdate(go_live_at), programme, programme_cy)] += 1
+    return [
+        UpcomingPublication(date, programme, n, programme_cy)
+        for (date, programme, programme_cy), n in sorted(counts.items())
+    ]

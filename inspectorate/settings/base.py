@@ -46,6 +46,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Police Inspectorate")
+SERVICE_NAME_CY = os.environ.get("SERVICE_NAME_CY", "Arolygiaeth yr Heddlu")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost, so that every response carries the content security policy, a cached page's too.
     "csp.middleware.CSPMiddleware",
+    # The language of the path (/cy/... is Welsh), active before anything reads or resolves it.
+    "inspectorate.languages.PathLanguageMiddleware",
     # First, so that a cached public page skips everything else (public/cache.py), and second
     # gzip, so that what it keeps is already compressed.
     "public.cache.PublicPageCacheMiddleware",
@@ -199,6 +202,9 @@ DEMO_USERS_SKIP_SECOND_FACTOR = env_bool("DEMO_USERS_SKIP_SECOND_FACTOR")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# English, and Welsh under /cy/ (inspectorate/languages.py): the language of a request is its path's.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # The 24-hour clock everywhere Django formats a time by itself (the admin's lists and forms).
 FORMAT_MODULE_PATH = ["inspectorate.formats"]
 TIME_ZONE = "Europe/London"

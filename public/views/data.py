@@ -20,10 +20,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import feedgenerator, timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
+from inspectorate.languages import is_welsh, service_name
 from public import open_data
 from public.cache import public_page
+from public.links import report_url
 from public.open_data import Column
 from publishing.models import Edition
 from reports import markup
@@ -32,15 +35,22 @@ from reports import markup
 class PublicationFeed(Feed[Edition, datetime.datetime]):
     """``/reports/feed/``: an Atom entry per live edition of a published report, newest first, at most
     ``open_data.FEED_SIZE``. A first edition is a publication; a later one a correction, titled
-    "(corrected)" with its change note before the summary. Links are absolute, from ``SITE_URL``."""
+    "(corrected)" with its change note before the summary. Links are absolute, from ``SITE_URL``.
+
+    ``/cy/adroddiadau/ffrwd/`` is the Welsh feed: the same, in Welsh, of the editions published in
+    Welsh (the Welsh forces' reports), each linking to its Welsh page."""
 
     feed_type = feedgenerator.Atom1Feed
-    title = f"{settings.SERVICE_NAME}: published reports"
-    subtitle = "Inspection reports as they are published, and their corrections."
+
+    def title(self) -> str:
+        return gettext("%(service)s: published reports") % {"service": service_name()}
+
+    def subtitle(self) -> str:
+        return gettext("Inspection reports as they are published, and their corrections.")
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> datetime.datetime:
         # The feed's "object" is the moment of the request: one instance serves every request, so
-        # nothing request-specific may be kept on it.
+        # nothing request-specific may be kept on it (the language is the request's active one).
         return timezone.now()
 
     def link(self) -> str:
@@ -50,33 +60,39 @@ class PublicationFeed(Feed[Edition, datetime.datetime]):
         return settings.SITE_URL + reverse("public:feed")
 
     def items(self, obj: datetime.datetime) -> list[Edition]:
-        return list(open_data.feed_editions(now=obj))
+        return list(open_data.feed_editions(now=obj, welsh=is_welsh()))
 
     def item_title(self, item: Edition) -> str:
         inspection = item.report.inspection
-        title = f"{inspection.force_name}: {inspection.programme.name}"
-        return f"{title} (corrected)" if item.number > 1 else title
+        if is_welsh():
+            title = f"{inspection.force.name_cy}: {inspection.programme.name_cy}"
+        else:
+            title = f"{inspection.force_name}: {inspection.programme.name}"
+        return gettext("%(title)s (corrected)") % {"title": title} if item.number > 1 else title
 
     def item_link(self, item: Edition) -> str:
-        return open_data.report_url(item.report.slug)
+        return settings.SITE_URL + report_url(item.report)
 
     def item_guid(self, item: Edition) -> str:
         # One entry per edition: a correction is news of its own, not an update of the first entry.
-        return f"{open_data.report_url(item.report.slug)}#edition-{item.number}"
+        return f"{self.item_link(item)}#edition-{item.number}"
 
     def item_guid_is_permalink(self, item: Edition) -> bool:
         return False
 
     def item_description(self, item: Edition) -> str:
         # Atom carries the summary as HTML: the plain text is escaped so that it reads as typed.
-        text = markup.plain_text(item.revision.part("summary"))
-        if item.number > 1 and item.change_note:
-            text = f"Correction: {item.change_note}\n\n{text}"
+        welsh = is_welsh()
+        summary = item.welsh.get("parts", {}).get("summary", "") if welsh else item.revision.part("summary")
+        text = markup.plain_text(summary)
+        change_note = item.change_note_cy if welsh else item.change_note
+        if item.number > 1 and change_note:
+            text = gettext("Correction: %(note)s") % {"note": change_note} + f"\n\n{text}"
         return html.escape(text)
 
     def item_author_name(self, item: Edition) -> str:
         lead = item.report.inspection.lead_inspector
-        return lead.get_full_name() if lead is not None else settings.SERVICE_NAME
+        return lead.get_full_name() if lead is not None else service_name()
 
     def item_pubdate(self, item: Edition) -> datetime.datetime | None:
         return item.published_at

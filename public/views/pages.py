@@ -3,31 +3,44 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from http import HTTPStatus
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
-from django.shortcuts import render
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponsePermanentRedirect,
+    QueryDict,
+)
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from inspectorate.languages import ENGLISH, WELSH, is_welsh
 from public import selectors as public_selectors
 from public.cache import public_page
 from public.forms import ReportFilterForm
+from public.links import report_url
 from publishing import selectors as publishing_selectors
 from publishing.models import Edition
-from publishing.rendering import RenderedHtml, render_report_html
+from publishing.rendering import render_report_html
 from reports import markup
 from reports.models import Report
 
 PAGE_SIZE = 25
 
 
-def _published(slug: str) -> Report:
-    report = publishing_selectors.published_reports().filter(slug=slug).first()
+def _published(slug: str, *, welsh: bool = False) -> Report:
+    report = publishing_selectors.published_reports().filter(**{"slug_cy" if welsh else "slug": slug}).first()
     if report is None:
         raise Http404("No published report has that address")
     return report
@@ -76,7 +89,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
     A filter value that matches nothing public is named in an error message and ignored; a page number
     out of range shows the nearest page."""
     now = timezone.now()
-    form = ReportFilterForm(request.GET or None, choices=public_selectors.report_filter_choices(now=now))
+    choices = public_selectors.report_filter_choices(now=now, welsh=is_welsh())
+    form = ReportFilterForm(request.GET or None, choices=choices)
     if form.is_bound:
         form.is_valid()
     query = form.query()
@@ -106,61 +120,125 @@ def _active_filters(form: ReportFilterForm) -> list[tuple[str, str, str]]:
         remaining.update(form.data)
         for key in (name, "page"):
             remaining.pop(key, None)
-        active.append((str(field.label) if name != "q" else "Search", str(shown), remaining.urlencode()))
+        active.append((str(field.label) if name != "q" else _("Search"), str(shown), remaining.urlencode()))
     return active
+
+
+@dataclass(frozen=True)
+class EditionRow:
+    """One edition in a report page's table of editions, in the page's language."""
+
+    number: int
+    published_at: datetime.datetime | None
+    change_note: str
+    note_lang: str  # "en-GB" when a Welsh page shows an English-only edition's note, else ""
+    pdf_url: str
+    pdf_size: int | None
+    pdf_lang: str  # "en-GB" when a Welsh page links an English-only edition's PDF, else ""
+
+
+def _edition_rows(report: Report, editions: list[Edition], *, welsh: bool) -> list[EditionRow]:
+    rows = []
+    for item in editions:
+        in_welsh = welsh and item.bilingual
+        english = welsh and not item.bilingual
+        ready = item.render_status == Edition.RenderStatus.READY
+        rows.append(
+            EditionRow(
+                number=item.number,
+                published_at=item.published_at,
+                change_note=item.change_note_cy if in_welsh else item.change_note,
+                note_lang="en-GB" if english and item.change_note else "",
+                pdf_url=report_url(report, "edition_pdf", item.number, language=WELSH if in_welsh else ENGLISH)
+                if ready
+                else "",
+                pdf_size=item.pdf_cy_size if in_welsh else item.pdf_size,
+                pdf_lang="en-GB" if english else "",
+            )
+        )
+    return rows
 
 
 @public_page
 def report_page(request: HttpRequest, slug: str) -> HttpResponse:
-    editions = publishing_selectors.published_report_editions(slug)
+    """A published report's page: in English at its slug; in Welsh, for a Welsh force's report, at its
+    Welsh slug under ``/cy/adroddiadau/``, from the Welsh of the same edition."""
+    welsh = is_welsh()
+    editions = publishing_selectors.published_report_editions(slug, welsh=welsh)
     if not editions:
-        withdrawn = publishing_selectors.withdrawn_reports().filter(slug=slug).first()
+        withdrawn = publishing_selectors.withdrawn_reports().filter(**{"slug_cy" if welsh else "slug": slug}).first()
         if withdrawn is None:
             raise Http404("No published report has that address")
         return render(request, "public/withdrawn.html", {"report": withdrawn}, status=HTTPStatus.GONE)
     current = editions[0]
     report = current.report
-    if current.body_html:
-        html = RenderedHtml(glance=current.glance_html, body=current.body_html)
-    else:  # not rendered yet (its PDF is still to come): render the same content now
-        html = render_report_html(report, current.revision, record=current)
+    if welsh and not current.bilingual:
+        # A correction in Welsh is on its way, but the live edition is in English only.
+        return redirect(report_url(report, language=ENGLISH))
+    glance, body = (current.glance_html_cy, current.body_html_cy) if welsh else (current.glance_html, current.body_html)
+    if not body:  # not rendered yet (its PDF is still to come): render the same content now
+        html = render_report_html(report, current.revision, record=current, language=WELSH if welsh else ENGLISH)
+        glance, body = html.glance, html.body
+    ready = current.render_status == Edition.RenderStatus.READY
+    alternates = {"en": report_url(report, language=ENGLISH)}
+    if current.bilingual:
+        alternates["cy"] = report_url(report, language=WELSH)
     return render(
         request,
         "public/report.html",
         {
             "report": report,
             "edition": current,
-            "editions": editions,
-            "glance_html": mark_safe(html.glance),  # noqa: S308 - rendered by our templates from sanitised parts
-            "body_html": mark_safe(html.body),  # noqa: S308
+            "change_note": current.change_note_cy if welsh else current.change_note,
+            "pdf": {
+                "url": report_url(report, "edition_pdf", current.number),
+                "size": current.pdf_cy_size if welsh else current.pdf_size,
+                "pages": current.pdf_cy_pages if welsh else current.pdf_pages,
+            }
+            if ready
+            else None,
+            "edition_rows": _edition_rows(report, editions, welsh=welsh),
+            "alternates": alternates,
+            "language_switch_note": _("This report is in English only") if not current.bilingual else "",
+            "glance_html": mark_safe(glance),  # noqa: S308 - rendered by our templates from sanitised parts
+            "body_html": mark_safe(body),  # noqa: S308
         },
     )
 
 
 def edition_pdf(request: HttpRequest, slug: str, number: int | None = None) -> FileResponse:
     """A live edition's PDF, streamed from storage (local disk or S3) through this check, never from
-    a public storage URL."""
-    report = _published(slug)
+    a public storage URL. Under ``/cy/`` the Welsh PDF of a bilingual edition."""
+    welsh = is_welsh()
+    report = _published(slug, welsh=welsh)
     editions = publishing_selectors.live_editions(report).filter(render_status=Edition.RenderStatus.READY)
     edition = editions.filter(number=number).first() if number is not None else editions.first()
-    if edition is None or not edition.pdf:
+    if edition is None or not edition.pdf or (welsh and not edition.pdf_cy):
         raise Http404("That edition has no PDF")
+    file, size, digest = (
+        (edition.pdf_cy, edition.pdf_cy_size, edition.pdf_cy_sha256)
+        if welsh
+        else (edition.pdf, edition.pdf_size, edition.pdf_sha256)
+    )
     response = FileResponse(
-        edition.pdf.open("rb"),
+        file.open("rb"),
         content_type="application/pdf",
         as_attachment=False,
-        filename=f"{report.slug}-edition-{edition.number}.pdf",
+        filename=f"{slug}-{_('edition')}-{edition.number}.pdf",
     )
-    response["Content-Length"] = str(edition.pdf_size or edition.pdf.size)
-    response["ETag"] = f'"{edition.pdf_sha256}"'
+    response["Content-Length"] = str(size or file.size)
+    response["ETag"] = f'"{digest}"'
+    response["Content-Language"] = WELSH if welsh else ENGLISH
     # No longer than a page: a withdrawn report's PDF leaves caches in front as soon as its page does.
     response["Cache-Control"] = f"public, max-age={settings.PUBLIC_MAX_AGE}"
     return response
 
 
-def pcc_response(request: HttpRequest, slug: str) -> FileResponse:
+def pcc_response(request: HttpRequest, slug: str) -> HttpResponseBase:
     """The police and crime commissioner's response to a published report, as the PDF it was recorded
     as, through the same door as the report (never a storage URL)."""
+    if is_welsh():  # the commissioner's own document, in English: its one address is the English one
+        return redirect(report_url(_published(slug, welsh=True), "pcc_response", language=ENGLISH))
     report = _published(slug)
     if not report.pcc_response_file:
         raise Http404("No response is recorded as a file for this report")
@@ -177,6 +255,8 @@ def pcc_response(request: HttpRequest, slug: str) -> FileResponse:
 
 @public_page
 def press_release(request: HttpRequest, slug: str) -> HttpResponse:
+    if is_welsh():  # press releases are in English: its one address is the English one
+        return redirect(report_url(_published(slug, welsh=True), "press_release", language=ENGLISH))
     report = _published(slug)
     release = getattr(report, "press_release", None)
     if release is None:
