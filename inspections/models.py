@@ -70,6 +70,7 @@ class GradingScale(models.Model):
     """An ordered set of grades, e.g. the four-grade PEEL scale of 2014-2019."""
 
     name = PlainCharField(max_length=100, unique=True)
+    name_cy = PlainCharField("name in Welsh", max_length=100, blank=True, help_text="For the Welsh pages.")
     slug = models.SlugField(max_length=100, unique=True)
     description = PlainTextField(blank=True)
 

@@ -73,6 +73,7 @@ def restore_reference_data() -> None:
     timetable_codes = import_module("accounts.migrations.0004_timetable_roles").CODES
     import_module("accounts.migrations.0006_translator_role").make(live_apps, None)
     import_module("inspections.migrations.0007_welsh_names").welsh_names(live_apps, None)
+    import_module("inspections.migrations.0009_gradingscale_name_cy").welsh_names(live_apps, None)
     for name, codes in roles.items():
         group, _ = Group.objects.get_or_create(name=name)
         wanted = [
