@@ -1,6 +1,7 @@
 """The embargo, walked: every public URL pattern, with every report of the demo data in every state
 before publication (draft, in review, changes requested, approved, scheduled) and one withdrawn
-after it, proves that no content of any of them appears anywhere the public can reach.
+after it, proves that no content of any of them appears anywhere the public can reach, in English or
+in Welsh (every public page again under /cy/, with its Welsh paths and the reports' Welsh slugs).
 
 Each hidden report carries a canary: a word of its own written into every part of every revision,
 its judgments' narratives, its findings, its press release, its search text and a rendered PDF. The
@@ -19,9 +20,11 @@ from http import HTTPStatus
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import translation
 
 from fieldwork.models import ForceRequest, ModerationDecision, RequestAnswer, RequestFile
 from inspections.evidence import CaseFile, Evidence, EvidenceFile
@@ -29,7 +32,7 @@ from inspections.models import Finding, Force, Judgment, Programme
 from publishing import services as publication
 from publishing.models import Edition, PressRelease
 from publishing.selectors import published_reports
-from reports.models import Report, ReportState, Revision, Translation
+from reports.models import RecordTranslation, Report, ReportState, Revision, Translation
 from tests.security.policy import assert_strict_policy
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +84,16 @@ def canary(report: Report) -> str:
 
 
 def public_patterns() -> Iterator[tuple[str, str, URLPattern]]:
-    """(namespace, route, pattern) for every URL pattern of the project, with its full route."""
+    """(namespace, route, pattern) for every URL pattern of the project, with its full route, in English
+    and then in Welsh (the routes under ``i18n_patterns`` are translated: "cy/adroddiadau/...")."""
+    for language in ("en-gb", "cy"):
+        with translation.override(language):
+            for namespace, route, pattern in _patterns():
+                if language == "en-gb" or route.startswith("cy/"):
+                    yield namespace, route, pattern
+
+
+def _patterns() -> Iterator[tuple[str, str, URLPattern]]:
 
     def walk(patterns, namespace: str, prefix: str) -> Iterator[tuple[str, str, URLPattern]]:  # type: ignore[no-untyped-def]
         for entry in patterns:
@@ -99,6 +111,12 @@ def demo(demo_data, django_user_model, fast_pdfs):  # type: ignore[no-untyped-de
     editor = django_user_model.objects.get(email="editor@example.org")
     withdrawn = published_reports().get(slug="peel-police-legitimacy-2016-kent-police")
     publication.report_withdraw(report=withdrawn, actor=editor, reason="Demo: withdrawn to walk the embargo.")
+    # A Welsh force's report frozen with its Welsh (as approval freezes it), so that it has a Welsh slug.
+    welsh = Report.objects.get(slug="peel-police-legitimacy-2017-dyfed-powys-police")
+    Report.objects.filter(pk=welsh.pk).update(approved_revision=welsh.latest_revision())
+    welsh.refresh_from_db()
+    with transaction.atomic():
+        assert publication.edition_prepare(report=welsh, actor=editor).bilingual
     hidden = list(Report.objects.exclude(state=ReportState.PUBLISHED).select_related("inspection"))
     for report in hidden:
         mark = canary(report)
@@ -107,6 +125,7 @@ def demo(demo_data, django_user_model, fast_pdfs):  # type: ignore[no-untyped-de
             Revision.objects.filter(pk=revision.pk).update(content=content)
         # The Welsh of a Welsh force's draft, with a Welsh canary word.
         Translation.objects.filter(report=report).update(text=Concat("text", Value(f" {welsh_canary(report)}")))
+        RecordTranslation.objects.filter(report=report).update(text=Concat("text", Value(f" {welsh_canary(report)}")))
         for judgment in Judgment.objects.filter(inspection=report.inspection):
             Judgment.objects.filter(pk=judgment.pk).update(narrative=f"{judgment.narrative} {mark}")
         for finding in Finding.objects.filter(inspection=report.inspection):
@@ -123,6 +142,13 @@ def demo(demo_data, django_user_model, fast_pdfs):  # type: ignore[no-untyped-de
         edition.pdf.save(f"{mark}.pdf", ContentFile(content), save=False)
         edition.pdf_size, edition.pdf_pages = len(content), 1
         edition.pdf_sha256 = hashlib.sha256(content).hexdigest()
+        if edition.bilingual:  # frozen with its Welsh: a Welsh PDF and page, each with the Welsh canary
+            welsh = f"%PDF-1.7 {welsh_canary(report)}".encode()
+            edition.pdf_cy.save(f"{mark}-cy.pdf", ContentFile(welsh), save=False)
+            edition.pdf_cy_size, edition.pdf_cy_pages = len(welsh), 1
+            edition.pdf_cy_sha256 = hashlib.sha256(welsh).hexdigest()
+            edition.body_html_cy = edition.glance_html_cy = f"<p>{welsh_canary(report)}</p>"
+            edition.welsh = {"parts": {"summary": welsh_canary(report)}, "record": {}}
         edition.render_status = Edition.RenderStatus.READY
         edition.save()
     # Fieldwork is never public, for published reports too: a canary in every part of every case file.
@@ -155,17 +181,17 @@ def demo(demo_data, django_user_model, fast_pdfs):  # type: ignore[no-untyped-de
 def concrete_urls(route: str, hidden: list[Report]) -> list[str]:
     """``route`` (a Django route, possibly with converters) for every value its parameters can take."""
     slugs = {
-        "report": [r.slug for r in Report.objects.all()],
+        "report": [r.slug for r in Report.objects.all()] + [r.slug_cy for r in Report.objects.exclude(slug_cy=None)],
         "force": list(Force.objects.values_list("slug", flat=True)),
         "programme": list(Programme.objects.values_list("slug", flat=True)),
     }
     if "<" not in route:
         return ["/" + route]
-    if route.startswith(("forces/", "api/v1/forces/")):
+    if route.startswith(("forces/", "api/v1/forces/", "cy/heddluoedd/")):
         values = slugs["force"]
-    elif route.startswith("programmes/"):
+    elif route.startswith(("programmes/", "cy/rhaglenni/")):
         values = slugs["programme"]
-    elif route.startswith(("reports/", "api/v1/reports/")):
+    elif route.startswith(("reports/", "api/v1/reports/", "cy/adroddiadau/")):
         values = slugs["report"]
     elif route.startswith("^api/"):
         return [f"/api/v1/reports/{report.slug}/editions/" for report in hidden] + ["/api/v2/reports/"]
@@ -187,6 +213,10 @@ def aimed_queries(hidden: list[Report]) -> list[str]:
     urls += [f"/reports/?q={canary(report)}" for report in hidden]
     urls += [f"/reports/?force={report.inspection.force.slug}&year=2017" for report in hidden[:5]]
     urls += ["/api/v1/reports/?page=2", "/api/v1/recommendations/?page=2", "/api/v1/reports/?force=kent-police"]
+    # In Welsh, and by the Welsh words of the hidden reports.
+    urls += ["/cy/adroddiadau/?year=2017", "/cy/adroddiadau/?programme=peel-police-legitimacy-2017"]
+    urls += [f"/cy/adroddiadau/?q={welsh_canary(report)}" for report in hidden]
+    urls += [f"/reports/?q={welsh_canary(report)}" for report in hidden]
     return urls
 
 
@@ -197,7 +227,8 @@ def body_of(response) -> str:  # type: ignore[no-untyped-def]
 
 def test_no_content_of_any_report_before_publication_or_after_withdrawal_is_reachable(client, demo) -> None:
     hidden, withdrawn = demo
-    hidden_slugs = {report.slug for report in hidden}
+    hidden_slugs = {report.slug for report in hidden} | {report.slug_cy for report in hidden if report.slug_cy}
+    assert any(report.slug_cy for report in hidden), "a Welsh force's report waits to go live with its Welsh"
     canaries = [canary(report) for report in hidden] + [welsh_canary(report) for report in hidden]
     assert Translation.objects.filter(report__in=hidden, text__contains="CANERIGYMRAEG").exists()
 
@@ -215,12 +246,18 @@ def test_no_content_of_any_report_before_publication_or_after_withdrawal_is_reac
     assert not unfilled, f"URL patterns the walk does not know as public or staff: {unfilled}"
     for url in aimed_queries(hidden):
         walked[url] = 0
-    assert len(walked) > 900
+    assert len(walked) > 1800
+    assert sum(1 for url in walked if url.startswith("/cy/adroddiadau/")) > 400
 
     for url in walked:
         response = client.get(url)
         walked[url] = response.status_code
         assert_strict_policy(response, url)
+        if response.status_code == HTTPStatus.FOUND:
+            # A Welsh address of an English-only document (a press release) sends the reader to the English.
+            assert url.startswith("/cy/adroddiadau/"), url
+            assert not [s for s in hidden_slugs if f"/{s}/" in response["Location"]], url
+            continue
         assert response.status_code in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND, HTTPStatus.GONE), (
             url
         )
@@ -232,9 +269,9 @@ def test_no_content_of_any_report_before_publication_or_after_withdrawal_is_reac
         slug = next((s for s in hidden_slugs if f"/{s}/" in url), None)
         if slug is None:
             # A page about other things names no hidden report, not even by its address.
-            assert not [s for s in hidden_slugs if f"/reports/{s}/" in body], url
+            assert not [s for s in hidden_slugs if f"/reports/{s}/" in body or f"/adroddiadau/{s}/" in body], url
             assert "peel-police-legitimacy-2017" not in body or "peel-police-legitimacy-2017" in url, url
-        elif slug == withdrawn.slug and url == f"/reports/{slug}/":
+        elif url in (f"/reports/{withdrawn.slug}/", f"/cy/adroddiadau/{withdrawn.slug_cy}/"):
             assert response.status_code == HTTPStatus.GONE, url  # the notice, and only the notice
             assert "Demo: withdrawn to walk the embargo." in body
         else:
@@ -244,4 +281,7 @@ def test_no_content_of_any_report_before_publication_or_after_withdrawal_is_reac
     published = published_reports().first()
     assert published is not None
     assert client.get(f"/reports/{published.slug}/").status_code == HTTPStatus.OK
+    welsh = published_reports().exclude(slug_cy=None).first()
+    assert welsh is not None
+    assert client.get(f"/cy/adroddiadau/{welsh.slug_cy}/").status_code == HTTPStatus.OK
     assert sum(1 for status in walked.values() if status == HTTPStatus.OK) > 100
