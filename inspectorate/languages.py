@@ -12,6 +12,7 @@ through translate-toolkit (already here for XLIFF) as part of set-up, so no mach
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Final
@@ -68,6 +69,9 @@ def compile_catalogues(locale_paths: list[Path] | None = None) -> list[Path]:
             target = source.with_suffix(".mo")
             if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
                 continue
-            target.write_bytes(POCompile.convertstore(po.pofile(source.read_bytes())))
+            # Written aside and renamed, so that a process reading it (a test worker) never sees half of it.
+            partial = target.with_name(f".{target.name}.{os.getpid()}")
+            partial.write_bytes(POCompile.convertstore(po.pofile(source.read_bytes())))
+            partial.replace(target)
             written.append(target)
     return written

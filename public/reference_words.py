@@ -1,6 +1,6 @@
-"""Words of the reference data that the public pages show and the Welsh catalogue translates: the regions
-and countries of the forces (``inspections/data/forces.csv``). Marked here so that ``makemessages``
-keeps them in the catalogue; ``tests/welsh/test_catalogue.py`` holds this list to the reference data."""
+"""Words the public pages show that no template or call names, for the Welsh catalogue: the regions and
+countries of the forces (``inspections/data/forces.csv``), and a word of Django's. Marked here so that
+``makemessages`` keeps them; ``tests/welsh/test_catalogue.py`` holds this list to the reference data."""
 
 from __future__ import annotations
 
@@ -19,3 +19,6 @@ REGIONS = (
     gettext_noop("Yorkshire and The Humber"),
 )
 COUNTRIES = (gettext_noop("England"), gettext_noop("Wales"))
+#: Django's own words that the public pages show and Django's Welsh catalogue lacks: the ellipsis of
+#: ``Paginator.get_elided_page_range``.
+DJANGO_WORDS = (gettext_noop("…"),)

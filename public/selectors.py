@@ -317,6 +317,7 @@ class ReportFilterChoices:
     years: list[int]  # newest first
     pillars: list[tuple[str, str]]  # (slug, name)
     grades: list[tuple[str, str]]  # (slug, label), best first; one entry for a label shared by scales
+    english: frozenset[str] = frozenset()  # in Welsh, the values whose name has no Welsh (an English force's)
 
 
 @dataclass(frozen=True)
@@ -369,10 +370,13 @@ def report_filter_choices(*, now: datetime.datetime | None = None, welsh: bool =
         pillars[pillar_slug] = (pillar_order, (welsh and pillar_cy) or pillar_name)
         if grade_slug not in grades or grade_rank < grades[grade_slug][0]:
             grades[grade_slug] = (grade_rank, (welsh and grade_cy) or grade_label)
+    named = list(forces.values_list("slug", "name", "name_cy"))
+    english = {slug for slug, _, name_cy in named if not name_cy} | {
+        slug for slug, _, _, name_cy in programmes if not name_cy
+    }
     return ReportFilterChoices(
-        forces=[
-            (slug, (welsh and name_cy) or name) for slug, name, name_cy in forces.values_list("slug", "name", "name_cy")
-        ],
+        english=frozenset(english) if welsh else frozenset(),
+        forces=[(slug, (welsh and name_cy) or name) for slug, name, name_cy in named],
         programmes=[(slug, (welsh and name_cy) or name) for slug, name, _, name_cy in programmes],
         years=sorted({year for _, _, year, _ in programmes}, reverse=True),
         pillars=[(slug, name) for slug, (_, name) in sorted(pillars.items(), key=lambda item: item[1])],

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -127,6 +128,10 @@ class _ProcessGroups:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(_ProcessGroups(), "inspectorate-process-groups")
+    # The Welsh catalogue, as set-up compiles it (make install), for a suite run without make.
+    from inspectorate.languages import compile_catalogues
+
+    compile_catalogues([Path(__file__).resolve().parent.parent / "locale"])
 
 
 @pytest.hookimpl(trylast=True)

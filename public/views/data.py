@@ -32,6 +32,16 @@ from publishing.models import Edition
 from reports import markup
 
 
+class _AtomFeed(feedgenerator.Atom1Feed):
+    """Atom, with an empty feed's ``updated`` fixed instead of the moment of the request, so that a feed
+    with no entries (the Welsh one, before any Welsh report is published) is the same at every request."""
+
+    NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+    def latest_post_date(self) -> datetime.datetime:
+        return super().latest_post_date() if self.items else self.NEVER
+
+
 class PublicationFeed(Feed[Edition, datetime.datetime]):
     """``/reports/feed/``: an Atom entry per live edition of a published report, newest first, at most
     ``open_data.FEED_SIZE``. A first edition is a publication; a later one a correction, titled
@@ -40,7 +50,7 @@ class PublicationFeed(Feed[Edition, datetime.datetime]):
     ``/cy/adroddiadau/ffrwd/`` is the Welsh feed: the same, in Welsh, of the editions published in
     Welsh (the Welsh forces' reports), each linking to its Welsh page."""
 
-    feed_type = feedgenerator.Atom1Feed
+    feed_type = _AtomFeed
 
     def title(self) -> str:
         return gettext("%(service)s: published reports") % {"service": service_name()}

@@ -101,7 +101,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "public/list.html",
-        {"form": form, "query": query, "page": page, "results": results, "active_filters": _active_filters(form)},
+        {
+            "form": form,
+            "query": query,
+            "page": page,
+            "results": results,
+            "active_filters": _active_filters(form),
+            "english_choices": choices.english,
+        },
     )
 
 
@@ -215,6 +222,7 @@ def edition_pdf(request: HttpRequest, slug: str, number: int | None = None) -> F
     edition = editions.filter(number=number).first() if number is not None else editions.first()
     if edition is None or not edition.pdf or (welsh and not edition.pdf_cy):
         raise Http404("That edition has no PDF")
+    edition_word = _("edition")  # in the file's name: "...-argraffiad-1.pdf" in Welsh
     file, size, digest = (
         (edition.pdf_cy, edition.pdf_cy_size, edition.pdf_cy_sha256)
         if welsh
@@ -224,7 +232,7 @@ def edition_pdf(request: HttpRequest, slug: str, number: int | None = None) -> F
         file.open("rb"),
         content_type="application/pdf",
         as_attachment=False,
-        filename=f"{slug}-{_('edition')}-{edition.number}.pdf",
+        filename=f"{slug}-{edition_word}-{edition.number}.pdf",
     )
     response["Content-Length"] = str(size or file.size)
     response["ETag"] = f'"{digest}"'

@@ -97,7 +97,7 @@ def test_a_pdf_that_fails_its_last_attempt_tells_every_editor_urgently(people, e
     report = make_report(programme, force("kent-police"), people, state="approved")
     edition = report.editions.get()
 
-    def broken(_edition):  # type: ignore[no-untyped-def]
+    def broken(_edition, **_language):  # type: ignore[no-untyped-def]
         raise RuntimeError("the typesetter stopped")
 
     monkeypatch.setattr(publication.editions, "edition_pdf", broken)

@@ -19,9 +19,11 @@ pytestmark = pytest.mark.django_db
 
 
 def found(body: str) -> list[str]:
-    """The report slugs listed in the results of /reports/, in order."""
+    """The report slugs listed in the results of /reports/ (or /cy/adroddiadau/: Welsh slugs there), in order."""
     results = body[body.index('id="results-heading"') :]
-    return re.findall(r'<h3 class="govuk-heading-s[^"]*"><a class="govuk-link" href="/reports/([^/"]+)/">', results)
+    return re.findall(
+        r'<h3 class="govuk-heading-s[^"]*"><a class="govuk-link" href="(?:/reports|/cy/adroddiadau)/([^/"]+)/"', results
+    )
 
 
 def count(body: str) -> str:

@@ -130,7 +130,10 @@ def test_a_correction_is_made_in_both_languages(client, people, fast_pdfs) -> No
     assert "Cywirwyd y crynodeb." in welsh and "Summary corrected." not in welsh
     assert "Diweddarwyd" in welsh  # "Updated", in Welsh
     feed = client.get("/cy/adroddiadau/ffrwd/").content.decode()
-    assert "Cywiriad: Cywirwyd y crynodeb." in feed and "Heddlu Gwent: Cymraeg: Legitimacy 2016 (wedi'i gywiro)</title>" in feed
+    assert (
+        "Cywiriad: Cywirwyd y crynodeb." in feed
+        and "Heddlu Gwent: Cymraeg: Legitimacy 2016 (wedi'i gywiro)</title>" in feed
+    )
 
 
 def test_a_change_to_the_welsh_alone_is_published_as_a_correction(people, fast_pdfs, make_user) -> None:
