@@ -13,7 +13,7 @@ Every test under ``tests/e2e/`` is marked ``e2e`` (``pytest -m "not e2e"`` leave
 
 Fixtures: ``browser`` (one Chromium for the package), ``new_page(viewport=..., **context_options)``
 (a page in a fresh context, for other viewports or a second user) and ``page`` (the common case).
-Helpers to import from here: ``login`` and ``assert_accessible``.
+Helpers to import from here: ``login``, ``assert_accessible`` and ``assert_valid_html``.
 
 No browser is ever downloaded: Playwright launches the Chromium at ``CHROMIUM_PATH`` (default
 ``/usr/bin/chromium``, installed by ``scripts/install-browser.sh``). Without it the tests are skipped,
@@ -22,8 +22,11 @@ except in CI (``CI=true``), where they fail.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
+import subprocess
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -332,3 +335,34 @@ def assert_accessible(page: Page, *, disable_rules: tuple[str, ...] = ()) -> Non
         if violation["count"] > AXE_NODES_SHOWN:
             lines.append(f"    ... and {violation['count'] - AXE_NODES_SHOWN} more")
     raise AssertionError("\n".join(lines))
+
+
+# --- The Nu HTML checker ----------------------------------------------------------------------------
+
+VNU_JAR = REPO_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def assert_valid_html(pages: dict[str, str], folder: Path) -> None:
+    """Check pages (address: their HTML as served) with the Nu HTML checker (vnu.jar from npm, run by
+    the Java that scripts/install-browser.sh installs), in one run. Fails with each error; warnings
+    are not errors. A missing checker fails in CI and skips elsewhere, as a missing Chromium does."""
+    java = shutil.which("java")
+    if java is None or not VNU_JAR.is_file():
+        message = "The Nu HTML checker needs Java (scripts/install-browser.sh) and node_modules/vnu-jar (npm ci)"
+        if IN_CI:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    files = {}  # file name: the page's address
+    for number, (address, html) in enumerate(pages.items()):
+        path = folder / f"page-{number}.html"
+        path.write_text(html)
+        files[path.name] = address
+    command = [java, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *(str(folder / n) for n in files)]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+    errors = [
+        f"{files.get(message.get('url', '').rsplit('/', 1)[-1], message.get('url'))}"
+        f" line {message.get('lastLine')}: {message['message']}"
+        for message in json.loads(finished.stderr or finished.stdout)["messages"]
+        if message.get("type") in ("error", "non-document-error")
+    ]
+    assert not errors, "The Nu HTML checker found errors:\n" + "\n".join(errors)
