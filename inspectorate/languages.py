@@ -50,7 +50,7 @@ class PathLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = language_of_path(request.path_info)
         with translation.override(language):
-            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = language
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
@@ -71,7 +71,7 @@ def compile_catalogues(locale_paths: list[Path] | None = None) -> list[Path]:
                 continue
             # Written aside and renamed, so that a process reading it (a test worker) never sees half of it.
             partial = target.with_name(f".{target.name}.{os.getpid()}")
-            partial.write_bytes(POCompile.convertstore(po.pofile(source.read_bytes())))
+            partial.write_bytes(POCompile.convertstore(po.pofile(source.read_bytes())))  # type: ignore[no-untyped-call]
             partial.replace(target)
             written.append(target)
     return written
