@@ -105,7 +105,7 @@ def test_plan_to_moderated_grades(live_server, new_page: Callable[..., Page]) ->
 
     team.get_by_role("link", name="Start a case-file audit").click()
     assert_accessible(team)
-    team.get_by_label("What the sample is").fill("Domestic abuse crimes, March")
+    team.get_by_label("What the sample is", exact=True).fill("Domestic abuse crimes, March")
     fill_date(team, "Reviewed on", today)
     team.get_by_label("The force's reference of each case file").fill("DA/1\nDA/2\nDA/3\nDA/4")
     team.get_by_label("1. Fairness").check()
