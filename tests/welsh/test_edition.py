@@ -168,3 +168,12 @@ def test_an_english_forces_report_is_published_in_english_only(people, fast_pdfs
     )
     report.refresh_from_db()
     assert publication.report_correct(report=report, actor=people.editor, change_note="Fixed.").number == 2
+
+
+def test_the_publication_page_shows_editors_both_pdfs(client, people, fast_pdfs) -> None:
+    from tests.sign_in import sign_in
+
+    report = make_report(make_programme("Legitimacy 2017", 2017), force("gwent-police"), people, state="scheduled")
+    sign_in(client, people.editor)
+    body = client.get(f"/workspace/reports/{report.pk}/publication/").content.decode()
+    assert "PDFs ready</strong> English: 1 page," in body and "Welsh: 1 page," in body and "both checked" in body
