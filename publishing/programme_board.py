@@ -107,7 +107,9 @@ def programme_board(
     editions: dict[int, Edition] = {}
     for edition in (
         Edition.objects.filter(report__in=reports.values())
-        .only("report_id", "number", "render_status", "pdf_pages", "pdf_size", "bilingual", "pdf_cy_pages", "pdf_cy_size")
+        .only(
+            "report_id", "number", "render_status", "pdf_pages", "pdf_size", "bilingual", "pdf_cy_pages", "pdf_cy_size"
+        )
         .order_by("report_id", "-number")
     ):
         editions.setdefault(edition.report_id, edition)

@@ -127,3 +127,16 @@ def test_every_region_and_country_of_the_forces_has_its_welsh() -> None:
     assert {row["region"] for row in forces} == set(REGIONS)
     assert {row["country"] for row in forces} == set(COUNTRIES)
     assert set(REGIONS) | set(COUNTRIES) <= translated()
+
+
+def test_a_missing_or_stale_catalogue_fails_the_system_check(tmp_path, settings) -> None:
+    from public.checks import welsh_catalogue_compiled
+
+    assert welsh_catalogue_compiled() == []
+    folder = tmp_path / "cy" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    shutil.copy(CATALOGUE, folder / "django.po")
+    settings.LOCALE_PATHS = [tmp_path]
+    assert [problem.id for problem in welsh_catalogue_compiled()] == ["public.E001"]
+    compile_catalogues([tmp_path])
+    assert welsh_catalogue_compiled() == []
