@@ -68,6 +68,15 @@ class Edition(models.Model):
     render_status = models.CharField(max_length=20, choices=RenderStatus.choices, default=RenderStatus.PENDING)
     render_attempts = models.PositiveSmallIntegerField(default=0)
     render_started_at = models.DateTimeField(null=True, blank=True)
+    render_heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="The render's last sign of life: a render that stops beating was orphaned."
+    )
+    render_owner = models.CharField(
+        max_length=200, blank=True, help_text="The host and process rendering it, while it renders."
+    )
+    render_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its render was last asked of the broker."
+    )
     render_error = models.TextField(blank=True)
     pdf = models.FileField(upload_to=edition_pdf_name, blank=True, max_length=200)
     pdf_size = models.PositiveIntegerField(null=True, blank=True)

@@ -227,9 +227,12 @@ def worker_database_url() -> str:
     return f"postgres://{auth}{settings_dict.get('HOST') or '127.0.0.1'}:{settings_dict.get('PORT') or 5432}/{settings_dict['NAME']}"
 
 
-def start_worker(*, beat: bool = False, name: str = "test-worker", **env: str) -> subprocess.Popen[bytes]:
+def start_worker(
+    *, beat: bool = False, name: str = "test-worker", queues: str = "", **env: str
+) -> subprocess.Popen[bytes]:
     """Start a real Celery worker in its own process, on the test database and broker, and wait until
-    it answers a ping. The caller stops it (``stop_worker``)."""
+    it answers a ping. It serves every queue, or only ``queues`` ("publication", "renders,celery").
+    The caller stops it (``stop_worker``)."""
     from inspectorate.celery import app
 
     command = [
@@ -248,6 +251,8 @@ def start_worker(*, beat: bool = False, name: str = "test-worker", **env: str) -
         "--without-mingle",
         "--without-gossip",
     ]
+    if queues:
+        command += ["--queues", queues]
     if beat:
         command += ["--beat", "--schedule", os.path.join(settings.MEDIA_ROOT, f"beat-{time.monotonic_ns()}")]
     process = subprocess.Popen(

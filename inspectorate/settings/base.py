@@ -13,6 +13,7 @@ import dj_database_url
 import django_stubs_ext
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 # Lets annotations such as ModelAdmin[Force] run as well as type-check.
 django_stubs_ext.monkeypatch()
@@ -363,7 +364,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Queues by urgency. Going live (the publication sweep) has a queue of its own, served by a process of
+# its own in production (Procfile's "publisher"), so that no backlog of renders ever delays a go-live;
+# renders have theirs; everything else (notifications, reminders, retention) is on the default queue.
+# A worker started without -Q serves all three (the tests, and a one-process deployment).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("publication"), Queue("celery"), Queue("renders"))
+CELERY_TASK_ROUTES = {
+    "publishing.tasks.publication_sweep_task": {"queue": "publication"},
+    "publishing.tasks.edition_render_task": {"queue": "renders"},
+}
+# Beat's schedule file, in a folder made here, so that beat starts on a fresh machine.
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get("CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule"))
+Path(CELERY_BEAT_SCHEDULE_FILENAME).parent.mkdir(parents=True, exist_ok=True)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Publishes what is due and re-finds work the broker lost. Every 15 s, so that a report is public
     # within seconds of its go-live moment even if the prompt task sent at scheduling was lost.

@@ -20,8 +20,10 @@ The functions live by concept in this package's modules (``approval``, ``edition
 from publishing.services.approval import report_approve
 from publishing.services.corrections import report_correct, report_withdraw
 from publishing.services.editions import (
+    HEARTBEAT,
     MAX_RENDER_ATTEMPTS,
     RENDER_TASK,
+    RESEND_RENDER,
     STALE_RENDER,
     SWEEP_TASK,
     edition_go_live,
@@ -31,6 +33,7 @@ from publishing.services.editions import (
     edition_retry_render,
     edition_snapshot_record,
     editions_fill_html,
+    editions_lost,
     editions_needing_render,
     welsh_slug,
 )
@@ -51,8 +54,10 @@ from publishing.services.press import (
 )
 
 __all__ = [
+    "HEARTBEAT",
     "MAX_RENDER_ATTEMPTS",
     "RENDER_TASK",
+    "RESEND_RENDER",
     "STALE_RENDER",
     "SWEEP_TASK",
     "edition_go_live",
@@ -62,6 +67,7 @@ __all__ = [
     "edition_retry_render",
     "edition_snapshot_record",
     "editions_fill_html",
+    "editions_lost",
     "editions_needing_render",
     "pcc_response_record",
     "press_release_draft",

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
+import socket
+import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
@@ -34,8 +38,15 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-#: A render that started this long ago and never finished belongs to a worker that died.
-STALE_RENDER = datetime.timedelta(minutes=10)
+#: A render beats this often while it runs (``_Heartbeat``) ...
+HEARTBEAT = datetime.timedelta(seconds=10)
+#: ... and one that has not beaten for this long belongs to a worker that died: the sweep (every 15 s)
+#: sends it again, so an orphaned render is found within a minute, whatever the broker's visibility
+#: timeout.
+STALE_RENDER = datetime.timedelta(seconds=30)
+#: A render asked of the broker this long ago and not started was lost with it (or waits behind a
+#: backlog): the sweep asks again. Never sooner, so that a backlog is not sent twice every sweep.
+RESEND_RENDER = datetime.timedelta(seconds=60)
 #: The tasks' names (``publishing.tasks``), by which services enqueue them.
 RENDER_TASK = "publishing.tasks.edition_render_task"
 SWEEP_TASK = "publishing.tasks.publication_sweep_task"
@@ -49,7 +60,78 @@ def require_editor(actor: User) -> None:
 
 
 def enqueue_render(edition: Edition) -> None:
+    """Ask a worker to render ``edition``, once the caller's transaction commits, noting when."""
+    Edition.objects.filter(pk=edition.pk).update(render_requested_at=timezone.now())
     enqueue_on_commit(RENDER_TASK, edition.pk)
+
+
+def render_owner() -> str:
+    """This process, as an edition's render names its owner (asked each time: a worker's pool
+    processes are forked after this module is imported)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _rendering_elsewhere(edition: Edition, now: datetime.datetime) -> bool:
+    """Whether another process is rendering ``edition`` and alive: its heartbeat is recent, and, when it
+    is on this machine, its process still runs (a pool process killed mid-render is known dead at once,
+    so its task, run again, takes over without waiting for the heartbeat to go stale)."""
+    beat = edition.render_heartbeat_at
+    if edition.render_status != Edition.RenderStatus.RENDERING or beat is None or beat <= now - STALE_RENDER:
+        return False
+    host, _, pid = edition.render_owner.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        return int(pid) != os.getpid() and _process_alive(int(pid))
+    return True
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this machine runs: not gone, and not a zombie waiting to be reaped."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc (not Linux): it answered the signal
+    return state not in ("Z", "X")
+
+
+class _Heartbeat:
+    """While a render runs, mark the edition alive every ``HEARTBEAT``, from a thread of its own (with
+    its own database connection, closed when it stops). A render shorter than one beat (most are)
+    never touches the database from the thread."""
+
+    def __init__(self, edition_id: int) -> None:
+        self.edition_id = edition_id
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"render-heartbeat-{edition_id}", daemon=True)
+
+    def _beat(self) -> None:
+        used = False
+        try:
+            while not self.stopped.wait(HEARTBEAT.total_seconds()):
+                used = True
+                Edition.objects.filter(pk=self.edition_id, render_status=Edition.RenderStatus.RENDERING).update(
+                    render_heartbeat_at=timezone.now()
+                )
+        finally:
+            if used:
+                connections.close_all()
+
+    def __enter__(self) -> _Heartbeat:
+        # Inside a transaction (a test's) the beats could not be seen by anyone, and would wait on the
+        # row's lock: only a render on its own (a task's) beats.
+        if not connection.in_atomic_block:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=5)
 
 
 def edition_prepare(*, report: Report, actor: User, change_note: str = "", change_note_cy: str = "") -> Edition:
@@ -166,14 +248,27 @@ def edition_render(*, edition_id: int) -> Edition | None:
             return None  # replaced by a newer edition before its turn came: nothing to render
         if edition.render_status == Edition.RenderStatus.READY:
             return edition
+        now = timezone.now()
+        if _rendering_elsewhere(edition, now):
+            return edition  # another process is rendering it, and alive: one render, one file
         edition.render_status = Edition.RenderStatus.RENDERING
-        edition.render_started_at = timezone.now()
+        edition.render_started_at = edition.render_heartbeat_at = now
+        edition.render_owner = render_owner()
         edition.render_attempts += 1
-        edition.save(update_fields=["render_status", "render_started_at", "render_attempts"])
+        edition.save(
+            update_fields=[
+                "render_status",
+                "render_started_at",
+                "render_heartbeat_at",
+                "render_owner",
+                "render_attempts",
+            ]
+        )
     try:
-        rendered, html = _checked_pdf(edition, ENGLISH)
-        # A bilingual edition is ready only when its Welsh is too: both go live together or neither.
-        welsh = _checked_pdf(edition, WELSH) if edition.bilingual else None
+        with _Heartbeat(edition_id):
+            rendered, html = _checked_pdf(edition, ENGLISH)
+            # A bilingual edition is ready only when its Welsh is too: both go live together or neither.
+            welsh = _checked_pdf(edition, WELSH) if edition.bilingual else None
         with transaction.atomic():
             edition = Edition.objects.select_for_update().get(pk=edition_id)
             if edition.render_status == Edition.RenderStatus.READY:
@@ -242,13 +337,27 @@ def edition_retry_render(*, edition: Edition, actor: User) -> Edition:
     return edition
 
 
-def editions_needing_render() -> QuerySet[Edition]:
-    """Editions that should have, or be getting, a PDF and have no live render: pending, or stuck."""
-    stale = timezone.now() - STALE_RENDER
+def editions_needing_render(*, now: datetime.datetime | None = None) -> QuerySet[Edition]:
+    """Editions that should have, or be getting, a PDF and have no live render: pending, or orphaned
+    (rendering, with no heartbeat for ``STALE_RENDER``)."""
+    stale = (now or timezone.now()) - STALE_RENDER
     return Edition.objects.filter(
         Q(render_status=Edition.RenderStatus.PENDING)
-        | Q(render_status=Edition.RenderStatus.RENDERING, render_started_at__lt=stale)
+        | Q(render_status=Edition.RenderStatus.RENDERING, render_heartbeat_at__lt=stale)
+        | Q(render_status=Edition.RenderStatus.RENDERING, render_heartbeat_at__isnull=True, render_started_at__lt=stale)
     ).exclude(report__state=ReportState.WITHDRAWN)
+
+
+def editions_lost(*, now: datetime.datetime | None = None) -> QuerySet[Edition]:
+    """What the sweep sends again: orphaned renders, and pending ones asked of the broker more than
+    ``RESEND_RENDER`` ago (or never)."""
+    now = now or timezone.now()
+    resend = now - RESEND_RENDER
+    return editions_needing_render(now=now).filter(
+        Q(render_status=Edition.RenderStatus.RENDERING)
+        | Q(render_requested_at__isnull=True)
+        | Q(render_requested_at__lt=resend)
+    )
 
 
 def edition_snapshot_record(edition: Edition) -> None:

@@ -32,7 +32,7 @@ from publishing.services.editions import (
     SWEEP_TASK,
     edition_prepare,
     editions_fill_html,
-    editions_needing_render,
+    editions_lost,
     enqueue_render,
     require_editor,
 )
@@ -333,7 +333,7 @@ def publication_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]
     """Find work the broker may have lost, and publish what is due. Safe to run at any time, often."""
     now = now or timezone.now()
     requeued = 0
-    for edition in editions_needing_render():
+    for edition in editions_lost(now=now):
         enqueue_render(edition)
         requeued += 1
     groups: dict[datetime.datetime, list[int]] = defaultdict(list)

@@ -234,3 +234,29 @@ def test_everything_due_while_the_scheduler_was_down_publishes_once(worker) -> N
     assert (
         len(set(Report.objects.filter(pk__in=[first.pk, second.pk]).values_list("first_published_at", flat=True))) == 1
     )
+
+
+def test_a_backlog_of_renders_never_delays_a_go_live(worker) -> None:
+    """Going live has a queue of its own, served by a process of its own (Procfile's "publisher"): with
+    43 renders waiting on the render queue and no render worker free, a report due goes live on time."""
+    only_this_worker_runs()
+    report, editor = approved_report()
+    celery_app.control.purge()
+    from tests.publishing.helpers import render_all
+
+    render_all()  # its own PDF is ready; the backlog is everyone else's
+    backlog = Edition.objects.get(report=report).pk
+    for _ in range(43):
+        edition_render_task.apply_async((backlog,))  # routed to the render queue, which nobody serves
+    worker(name="publisher", queues="publication")
+    moment = timezone.now() + datetime.timedelta(seconds=3)
+    publication.report_schedule(report=report, actor=editor, go_live_at=moment)
+    wait_for(
+        lambda: Report.objects.get(pk=report.pk).state == ReportState.PUBLISHED,
+        seconds=30,
+        what="the report to go live",
+        interval=0.05,
+    )
+    lag = (Report.objects.get(pk=report.pk).first_published_at - moment).total_seconds()
+    print(f"go-live lag with 43 renders waiting: {lag:.2f} s")
+    assert 0 <= lag < 2, lag
