@@ -31,8 +31,9 @@ round down; the range of the rounds beside it): requests per second, p50 and p99
 of requests per second to the minimal view's in the same run, answers that were not 2xx and socket
 errors or timeouts (every request must succeed, or the run exits 1), the body's size, the SQL queries;
 then whether the issue's targets are met: a cached report page at least 0.6x the minimal view, an
-uncached one at least 0.08x, and p99 under 50 ms at 16 connections (judged on the cached report page;
-the others' p99 is printed beside it). wrk shares the 2 cores with gunicorn, PostgreSQL and Redis: its
+uncached one at least 0.08x, and p99 under 50 ms at 16 connections (judged on the cached report page
+and on ``/healthz/ready``, whose database, broker and cache checks run at every request; the others'
+p99 is printed beside it). wrk shares the 2 cores with gunicorn, PostgreSQL and Redis: its
 CPU share is printed, and so is that of any other process (another person's tests, say), which makes
 figures lower and noisier. ``--json`` also writes the figures to bench/out/public_site.json.
 """
@@ -285,6 +286,8 @@ def pages_to_measure(args: argparse.Namespace) -> list[Page]:
             Page("force page", f"/forces/{FORCE_SLUG}/"),
             Page("reports, filtered", f"/reports/?force={FORCE_SLUG}&year=2016&grade=good"),
             Page("judgments CSV", "/data/judgments.csv"),
+            Page("health: live", "/healthz/live"),
+            Page("health: ready", "/healthz/ready"),
         ]
         client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_ENCODING="gzip")
         for page in pages:
@@ -587,6 +590,8 @@ def targets(results: list[Measure], connections: int) -> list[tuple[str, bool]]:
     report = {result.mode: result for result in results if result.name == "report page"}
     minimal = {result.mode: result.best.rps for result in results if result.path == MINIMAL}
     cached, uncached = report["cached"], report["uncached"]
+    health_ready = {result.mode: result for result in results if result.name == "health: ready"}
+    live = {result.mode: result for result in results if result.name == "health: live"}
     slow = [f"{r.path} {r.mode} {r.best.p99_ms:.0f} ms" for r in results if r.best.p99_ms >= P99_LIMIT_MS]
     return [
         (
@@ -599,6 +604,15 @@ def targets(results: list[Measure], connections: int) -> list[tuple[str, bool]]:
             f"uncached report page at least {UNCACHED_REPORT_RATIO}x the minimal view: {uncached.ratio:.3f}x "
             f"({uncached.best.rps:,.0f} of {minimal['uncached']:,.0f} rps)",
             uncached.ratio >= UNCACHED_REPORT_RATIO,
+        ),
+        *(
+            (
+                f"/healthz/ready p99 under {P99_LIMIT_MS:.0f} ms at {connections} connections, {mode}: "
+                f"{ready.best.p99_ms:.1f} ms ({ready.best.rps:,.0f} rps; /healthz/live "
+                f"{live[mode].best.p99_ms:.1f} ms)",
+                ready.best.p99_ms < P99_LIMIT_MS,
+            )
+            for mode, ready in health_ready.items()
         ),
         (
             f"cached report page p99 under {P99_LIMIT_MS:.0f} ms at {connections} connections: "

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.views import admin_sign_in
 from fieldwork.views import force_requests
-from inspectorate.health import healthz
+from inspectorate import health
 from public import forces_urls as public_forces_urls
 from public.cache import public_page
 from public.sitemaps import SITEMAPS
@@ -25,7 +25,10 @@ admin.site.site_title = "Inspectorate records"
 admin.site.index_title = "Inspection records"
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/live", health.live, name="healthz_live"),
+    path("healthz/ready", health.ready, name="healthz_ready"),
+    path("healthz/scheduler", health.scheduler, name="healthz_scheduler"),
     path("admin/login/", admin_sign_in, name="admin_sign_in"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),

@@ -4,8 +4,10 @@ and API goes through ``published`` and the functions built on it), and the autho
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from publishing.models import Edition, EditionFinding, EditionJudgment, PressRelease
@@ -136,6 +138,33 @@ def published_judgments(*, now: datetime.datetime | None = None) -> QuerySet[Edi
     """The judgments the public sees: those of each published report's current edition, as it
     published them. Same fields as ``Judgment`` (``inspection``, ``pillar``, ``question``, ``grade``)."""
     return EditionJudgment.objects.filter(edition__in=current_editions(now=now))
+
+
+#: Where the publication sweep records when it last ran, in the shared cache (every machine reads it).
+LAST_SWEEP_KEY = "publication:last-sweep"
+
+
+@dataclass(frozen=True)
+class SchedulerStatus:
+    """Whether go-lives happen: when the sweep last ran, and the go-lives that are overdue."""
+
+    seconds_since_sweep: float | None  # None when no sweep is on record
+    overdue: int  # scheduled reports whose moment has passed
+    most_overdue_seconds: float | None  # how long the oldest of them is overdue
+
+
+def scheduler_status(*, now: datetime.datetime) -> SchedulerStatus:
+    """One query and one cache read."""
+    last = cache.get(LAST_SWEEP_KEY)
+    due = Report.objects.filter(state=ReportState.SCHEDULED, go_live_at__lte=now).aggregate(
+        count=Count("pk"), oldest=Min("go_live_at")
+    )
+    oldest = due["oldest"]
+    return SchedulerStatus(
+        seconds_since_sweep=round(now.timestamp() - float(last), 1) if last is not None else None,
+        overdue=due["count"],
+        most_overdue_seconds=round((now - oldest).total_seconds(), 1) if oldest is not None else None,
+    )
 
 
 def unpublished_changes(report: Report) -> str:

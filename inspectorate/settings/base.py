@@ -278,6 +278,9 @@ if CACHE_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "inspectorate",
+            # A cache that does not answer within half a second is treated as down: it costs speed,
+            # never a page (public/cache.py), and /healthz/ready says so at once.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +22,7 @@ from inspectorate.site_version import site_changed_on_commit
 from notifications import recipients
 from notifications.kinds import Kind
 from publishing.models import Edition
+from publishing.selectors import LAST_SWEEP_KEY
 from reports import notices, search
 from reports.audit import report_event
 from reports.errors import WorkflowError
@@ -329,6 +332,15 @@ def go_lives_running_late(*, now: datetime.datetime) -> int:
     return told
 
 
+def _record_sweep() -> None:
+    """Note in the shared cache that a sweep ran, for /healthz/scheduler. A cache that cannot be reached
+    costs the record, never the sweep."""
+    try:
+        cache.set(LAST_SWEEP_KEY, time.time(), timeout=None)
+    except Exception:
+        logger.warning("Could not record the publication sweep in the cache", exc_info=True)
+
+
 def publication_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Find work the broker may have lost, and publish what is due. Safe to run at any time, often."""
     now = now or timezone.now()
@@ -345,6 +357,7 @@ def publication_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]
     published = sum(len(_publish_group(moment, ids)) for moment, ids in sorted(groups.items()))
     corrections = _publish_corrections()
     go_lives_running_late(now=now)
+    _record_sweep()
     return {
         "renders_requeued": requeued,
         "published": published,
