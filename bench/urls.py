@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from inspectorate.urls import handler400  # noqa: F401 - the site's 400 page here too
 from inspectorate.urls import urlpatterns as site
 
 
