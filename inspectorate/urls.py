@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.views import admin_sign_in
 from fieldwork.views import force_requests
-from inspectorate import health
+from inspectorate import health, metrics
 from public import forces_urls as public_forces_urls
 from public.cache import public_page
 from public.sitemaps import SITEMAPS
@@ -29,6 +29,7 @@ urlpatterns = [
     path("healthz/live", health.live, name="healthz_live"),
     path("healthz/ready", health.ready, name="healthz_ready"),
     path("healthz/scheduler", health.scheduler, name="healthz_scheduler"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/login/", admin_sign_in, name="admin_sign_in"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),

@@ -13,6 +13,7 @@ import dj_database_url
 import django_stubs_ext
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django_guid.integrations import CeleryIntegration
 from kombu import Queue
 
 # Lets annotations such as ModelAdmin[Force] run as well as type-check.
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_prometheus",
+    "django_guid",
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_forms_gds",
@@ -81,6 +84,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # The language of the path (/cy/... is Welsh), active before anything reads or resolves it.
     "inspectorate.languages.PathLanguageMiddleware",
+    # Request metrics (inspectorate/metrics.py) around everything below, cached pages included, and the
+    # request's id (X-Request-ID from nginx, or a new one) in every log line and the tasks it queues.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django_guid.middleware.guid_middleware",
     # First, so that a cached public page skips everything else (public/cache.py), and second
     # gzip, so that what it keeps is already compressed.
     "public.cache.PublicPageCacheMiddleware",
@@ -97,6 +104,7 @@ MIDDLEWARE = [
     "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -418,15 +426,74 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 #: when signed in. Without it, and to anyone else, /healthz says only healthy or not, and what fails.
 HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 
+# --- Metrics --------------------------------------------------------------------------------
+#: Lets Prometheus read /metrics (Authorization: Bearer <token>); HEALTHZ_TOKEN's too, and staff.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# Several processes per machine (gunicorn's workers) share their request metrics through files in
+# PROMETHEUS_MULTIPROC_DIR when it is set (prometheus_client's multiprocess mode; README, "Metrics").
+
+# --- Request ids ------------------------------------------------------------------------------
+# django-guid: the request's id, from nginx's X-Request-ID or made here, on every log line, returned in
+# the response, and carried into each Celery task the request queues (and their log lines).
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": False,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=True)],
+}
+
 # --- Logging --------------------------------------------------------------------------------
+# JSON lines in production (LOG_FORMAT=json, the default there), plain text otherwise; each with the
+# request's id ("correlation_id") and, in a task, its parent's ("celery_parent_id").
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "correlation_id": {"()": "django_guid.log_filters.CorrelationId"},
+        "celery_tracing": {"()": "django_guid.integrations.celery.log_filters.CeleryTracing"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["asctime", "levelname", "name", "message", "correlation_id", "celery_parent_id"],
+            "rename_fields": {
+                "asctime": "time",
+                "levelname": "level",
+                "name": "logger",
+                "correlation_id": "request_id",
+            },
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["correlation_id", "celery_tracing"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Error reporting ----------------------------------------------------------------------------
+# Sentry's SDK, when SENTRY_DSN is set: errors of the web and the workers, with no personal data.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration as SentryCeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), SentryCeleryIntegration()],
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("SENTRY_RELEASE") or None,
+        send_default_pii=False,
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 # --- Demo -----------------------------------------------------------------------------------
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "inspect-demo-2016")

@@ -51,6 +51,10 @@ STAFF_NAMESPACES = (
 )  # the workspace (tests/reports/test_views.py)
 STAFF_NAMES = (
     "healthz",
+    "healthz_live",
+    "healthz_ready",
+    "healthz_scheduler",
+    "metrics",
     "fact_check",
     "force_requests",
     "login",
