@@ -312,6 +312,11 @@ PUBLIC_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_MAX_AGE", "60"))
 # pages: either is an ordinary render failure, retried and shown to editors.
 PDF_RENDER_SECONDS = float(os.environ.get("PDF_RENDER_SECONDS", "60"))
 PDF_MAX_PAGES = int(os.environ.get("PDF_MAX_PAGES", "400"))
+# A render beats this often; one silent for three beats was orphaned (its worker died) and is sent
+# again by the sweep. A render asked of the broker and not started after RENDER_RESEND_SECONDS is
+# asked again (publishing/services/editions.py). The fault tests shorten both.
+RENDER_HEARTBEAT_SECONDS = float(os.environ.get("RENDER_HEARTBEAT_SECONDS", "10"))
+RENDER_RESEND_SECONDS = float(os.environ.get("RENDER_RESEND_SECONDS", "60"))
 
 # --- Email ---------------------------------------------------------------------------------
 # GOV.UK Notify when NOTIFY_API_KEY is set; SMTP when EMAIL_HOST is; otherwise files under var/mail,

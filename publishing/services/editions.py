@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import connection, connections, transaction
@@ -39,14 +40,14 @@ if TYPE_CHECKING:
 
 
 #: A render beats this often while it runs (``_Heartbeat``) ...
-HEARTBEAT = datetime.timedelta(seconds=10)
+HEARTBEAT = datetime.timedelta(seconds=settings.RENDER_HEARTBEAT_SECONDS)
 #: ... and one that has not beaten for this long belongs to a worker that died: the sweep (every 15 s)
 #: sends it again, so an orphaned render is found within a minute, whatever the broker's visibility
 #: timeout.
-STALE_RENDER = datetime.timedelta(seconds=30)
+STALE_RENDER = datetime.timedelta(seconds=3 * settings.RENDER_HEARTBEAT_SECONDS)
 #: A render asked of the broker this long ago and not started was lost with it (or waits behind a
 #: backlog): the sweep asks again. Never sooner, so that a backlog is not sent twice every sweep.
-RESEND_RENDER = datetime.timedelta(seconds=60)
+RESEND_RENDER = datetime.timedelta(seconds=settings.RENDER_RESEND_SECONDS)
 #: The tasks' names (``publishing.tasks``), by which services enqueue them.
 RENDER_TASK = "publishing.tasks.edition_render_task"
 SWEEP_TASK = "publishing.tasks.publication_sweep_task"
