@@ -120,7 +120,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.mark.django_db
+# The live server needs a transactional database; serialized_rollback gives the next tests theirs back.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_nginx_in_front_caches_public_pages_only_and_limits_request_sizes(live_server, tmp_path, settings) -> None:
     settings.ALLOWED_HOSTS = ["inspectorate.example"]
     command = nginx()
