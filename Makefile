@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint audit format install assets catalogues check-deploy bench-publication bench-public bench-upload clean
+.PHONY: run test lint audit format install assets catalogues rehearse check-deploy bench-publication bench-public bench-upload clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed: set PYTHON=python3.11") if sys.version_info < (3, 11) else None'
@@ -82,6 +82,13 @@ bench-publication: install
 ## make bench-upload: the web worker's memory while it takes a 50 MB file from a force's liaison.
 bench-upload: install
 	$(BIN)/python bench/upload_memory.py $(BENCH_ARGS)
+
+## make rehearse: the production rehearsal (scripts/rehearse.py): nginx, gunicorn, workers and beat on
+## loopback, with a Redis, database and S3 of their own; a programme goes live through a killed worker
+## and a Redis restart. Needs PostgreSQL on 127.0.0.1:5432 and Debian's redis-server and nginx.
+rehearse: install
+	bash scripts/install-nginx.sh
+	$(BIN)/python scripts/rehearse.py $(REHEARSE_ARGS)
 
 bench-public: install
 	bash scripts/install-wrk.sh
