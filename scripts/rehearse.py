@@ -82,21 +82,56 @@ def wait(condition: Any, seconds: float, what: str, interval: float = 0.2) -> No
 @dataclass
 class Processes:
     """Every process the rehearsal starts, stopped by PID (each in a session of its own, so its children go
-    with it)."""
+    with it). Those started ``supervised`` are started again whenever they exit, a second later, as
+    systemd's ``Restart=always`` does in deploy/systemd/; ``restarts`` counts them."""
 
     running: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    how: dict[str, tuple[list[str], dict[str, str], Path]] = field(default_factory=dict)
+    restarts: dict[str, int] = field(default_factory=dict)
+    stopping: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def start(self, name: str, command: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+    def start(
+        self, name: str, command: list[str], env: dict[str, str], cwd: Path, *, supervised: bool = False
+    ) -> subprocess.Popen[bytes]:
         cwd.mkdir(parents=True, exist_ok=True)
         log = (WORK / f"{name}.log").open("ab")
         process = subprocess.Popen(  # noqa: S603 - our own commands
             command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
-        self.running[name] = process
+        with self.lock:
+            self.running[name] = process
+            if supervised:
+                self.how[name] = (command, env, cwd)
         return process
 
+    def supervise(self) -> None:
+        """Start the supervisor's thread."""
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def _watch(self) -> None:
+        while not self.stopping.wait(0.5):
+            with self.lock:
+                exited = [n for n, p in self.running.items() if n in self.how and p.poll() is not None]
+            for name in exited:
+                time.sleep(1)  # RestartSec
+                if self.stopping.is_set():
+                    return
+                self.restarts[name] = self.restarts.get(name, 0) + 1
+                print(f"  {name} exited: started again (as systemd would)", flush=True)
+                command, env, cwd = self.how[name]
+                self.start(name, command, env, cwd, supervised=True)
+
+    def crash(self, name: str) -> None:
+        """SIGKILL a supervised process: the supervisor starts it again."""
+        process = self.running[name]
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
-        process = self.running.pop(name, None)
+        with self.lock:
+            process = self.running.pop(name, None)
+            self.how.pop(name, None)
         if process is not None and process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, sig)
@@ -107,6 +142,7 @@ class Processes:
                 process.wait(timeout=10)
 
     def stop_all(self) -> None:
+        self.stopping.set()
         for name in list(self.running):
             self.kill(name, signal.SIGTERM)
 
@@ -249,8 +285,12 @@ def poll_pages(port: int, slugs: list[str], moment: float, until: float, poll: P
 
 
 def run(args: argparse.Namespace) -> bool:
+    import logging
+
     import boto3
     from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the S3 server's access log
 
     from deploy.local_nginx import site_in
 
@@ -304,18 +344,25 @@ def run(args: argparse.Namespace) -> bool:
         web[web.index("--bind") + 1] = f"127.0.0.1:{web_port}"  # loopback, behind nginx
         metrics = WORK / "disks" / "web" / "metrics"
         metrics.mkdir(parents=True)
-        processes.start("web", web, {**own_folder(env, "web"), "PROMETHEUS_MULTIPROC_DIR": str(metrics)}, ROOT)
-        processes.start("publisher", commands["publisher"], own_folder(env, "publisher"), ROOT)
+        processes.start(
+            "web", web, {**own_folder(env, "web"), "PROMETHEUS_MULTIPROC_DIR": str(metrics)}, ROOT, supervised=True
+        )
+        processes.start("publisher", commands["publisher"], own_folder(env, "publisher"), ROOT, supervised=True)
         for number in (1, 2):
             worker = [part.replace("worker@%h", f"worker{number}@%h") for part in commands["worker"]]
             processes.start(
-                f"worker{number}", [*worker, "--concurrency", "1"], own_folder(env, f"worker{number}"), ROOT
+                f"worker{number}",
+                [*worker, "--concurrency", "1"],
+                own_folder(env, f"worker{number}"),
+                ROOT,
+                supervised=True,
             )
         beat_env = {
             **own_folder(env, "scheduler"),
             "CELERY_BEAT_SCHEDULE_FILENAME": str(WORK / "disks" / "scheduler" / "beat" / "schedule"),
         }
-        processes.start("scheduler", commands["scheduler"], beat_env, ROOT)
+        processes.start("scheduler", commands["scheduler"], beat_env, ROOT, supervised=True)
+        processes.supervise()
 
         secure, plain = free_port(), free_port()
         front = WORK / "nginx"
@@ -367,11 +414,8 @@ def run(args: argparse.Namespace) -> bool:
             60,
             "a render to start",
         )
-        processes.kill("worker1")
-        print("Killed render worker 1 mid-render; systemd would start it again: so does the rehearsal.", flush=True)
-        time.sleep(2)
-        worker = [part.replace("worker@%h", "worker1b@%h") for part in commands["worker"]]
-        processes.start("worker1", [*worker, "--concurrency", "1"], own_folder(env, "worker1"), ROOT)
+        processes.crash("worker1")
+        print("Killed render worker 1 mid-render (SIGKILL, the whole worker).", flush=True)
         time.sleep(3)
         redis.restart()
         print("Restarted Redis (it kept nothing).", flush=True)
@@ -389,15 +433,17 @@ def run(args: argparse.Namespace) -> bool:
         published = dict(Report.objects.filter(pk__in=[r.pk for r in scheduled]).values_list("slug", "state"))
         lost = [slug for slug, state in published.items() if state != ReportState.PUBLISHED]
         twice = [
-            slug for slug in slugs if ReportEvent.objects.filter(report__slug=slug, action="Published").count() != 1
+            slug for slug in slugs if ReportEvent.objects.filter(report__slug=slug, action="Published").count() > 1
         ]
+        # Every file in the bucket is some edition's PDF: a render done twice would leave one that none names.
         stored = {Path(name).name for name in default_storage.listdir("editions")[1]}
-        editions = Edition.objects.filter(report__in=scheduled)
-        wanted = {Path(str(e.pdf.name)).name for e in editions if e.pdf} | {
-            Path(str(e.pdf_cy.name)).name for e in editions if e.pdf_cy
+        every = Edition.objects.all()
+        named = {Path(str(e.pdf.name)).name for e in every if e.pdf} | {
+            Path(str(e.pdf_cy.name)).name for e in every if e.pdf_cy
         }
+        editions = Edition.objects.filter(report__in=scheduled)
         unready = [e.report.slug for e in editions if e.render_status != Edition.RenderStatus.READY]
-        extra_files = len(stored) - len(wanted)
+        extra_files = len(stored - named)
         per_report = editions.values("report").distinct().count() == editions.count()
 
         lags = sorted(first - moment.timestamp() for first in poll.first_public.values())
@@ -412,9 +458,10 @@ def run(args: argparse.Namespace) -> bool:
         print(f"Errors (5xx or failed connections) in {poll.requests} requests: {len(poll.errors)}")
         print(f"Lost (not published): {len(lost)}; published twice: {len(twice)}; editions not ready: {len(unready)}")
         print(
-            f"Files in the bucket: {len(stored)} for {len(wanted)} PDFs of the editions (extra: {extra_files}); "
+            f"Files in the bucket: {len(stored)}, of which named by no edition: {extra_files}; "
             f"one edition per report: {per_report}"
         )
+        print(f"Processes started again after exiting: {processes.restarts or 'none'}")
         ok = (
             len(poll.first_public) == len(slugs)
             and not poll.early

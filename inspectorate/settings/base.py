@@ -394,12 +394,14 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get("CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule"))
 Path(CELERY_BEAT_SCHEDULE_FILENAME).parent.mkdir(parents=True, exist_ok=True)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    # Publishes what is due and re-finds work the broker lost. Every 15 s, so that a report is public
-    # within seconds of its go-live moment even if the prompt task sent at scheduling was lost.
+    # Publishes what is due and re-finds work the broker lost. Every 5 s, so that a report is public
+    # within seconds of its go-live moment even if the prompt task sent at scheduling was lost (the
+    # rehearsal restarts Redis, which loses it: its go-lives then waited for this sweep). Two indexed
+    # queries when nothing is due. Expires at once: a late sweep is replaced by the next.
     "publication-sweep": {
         "task": "publishing.tasks.publication_sweep_task",
-        "schedule": float(os.environ.get("PUBLICATION_SWEEP_SECONDS", "15")),
-        "options": {"expires": 60},
+        "schedule": float(os.environ.get("PUBLICATION_SWEEP_SECONDS", "5")),
+        "options": {"expires": 10},
     },
     # Emails every notification not yet sent (the prompt task sent at each change may have been lost).
     "notifications-email": {

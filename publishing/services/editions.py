@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 #: A render beats this often while it runs (``_Heartbeat``) ...
 HEARTBEAT = datetime.timedelta(seconds=settings.RENDER_HEARTBEAT_SECONDS)
-#: ... and one that has not beaten for this long belongs to a worker that died: the sweep (every 15 s)
+#: ... and one that has not beaten for this long belongs to a worker that died: the sweep (every 5 s)
 #: sends it again, so an orphaned render is found within a minute, whatever the broker's visibility
 #: timeout.
 STALE_RENDER = datetime.timedelta(seconds=3 * settings.RENDER_HEARTBEAT_SECONDS)
