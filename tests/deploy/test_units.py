@@ -14,6 +14,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,49 @@ def test_nginx_in_front_caches_public_pages_only_and_limits_request_sizes(live_s
         connection.request("GET", "/forces/", headers={"Host": "inspectorate.example"})
         response = connection.getresponse()
         assert response.status == 301 and response.getheader("Location") == "https://inspectorate.example/forces/"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("reference_data")
+def test_a_withdrawal_reaches_readers_behind_nginx_within_the_max_age(
+    live_server, tmp_path, settings, people, fast_pdfs
+) -> None:
+    from publishing import services as publication
+    from tests.publishing.helpers import force, make_programme, make_report
+
+    settings.ALLOWED_HOSTS = ["inspectorate.example"]
+    settings.PUBLIC_MAX_AGE = 2
+    report = make_report(make_programme("Legitimacy 2016", 2016), force("kent-police"), people, state="published")
+    command = nginx()
+    secure, plain = free_port(), free_port()
+    conf = site_in(tmp_path, upstream_port=int(live_server.url.rsplit(":", 1)[1]), listen_port=secure, plain_port=plain)
+    server = subprocess.Popen(
+        [command, "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"], start_new_session=True
+    )
+    context = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
+    context.check_hostname = False
+
+    def get(path: str) -> tuple[int, str]:
+        connection = http.client.HTTPSConnection("127.0.0.1", secure, context=context, timeout=10)
+        connection.request("GET", path, headers={"Host": "inspectorate.example"})
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("X-Cache-Status") or ""
+
+    try:
+        wait_for(lambda: _answers(secure), seconds=10, what="nginx to answer")
+        page = f"/reports/{report.slug}/"
+        assert get(page) == (200, "MISS")
+        assert get(page) == (200, "HIT")  # readers behind nginx are served its copy
+        publication.report_withdraw(report=report, actor=people.editor, reason="Withdrawn for the front's test.")
+        withdrawn = time.monotonic()
+        wait_for(lambda: get(page)[0] == 410, seconds=10, what="the withdrawal to reach readers", interval=0.2)
+        # Within nginx's max-age (which it counts in whole seconds, so up to one more), the time each app
+        # process trusts the site's version it last read (public/cache.py; 0 here), and a poll.
+        assert time.monotonic() - withdrawn <= settings.PUBLIC_MAX_AGE + 1 + settings.PUBLIC_VERSION_SECONDS + 1
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
