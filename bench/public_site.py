@@ -50,6 +50,7 @@ import resource
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -71,6 +72,8 @@ MINIMAL = "/bench/minimal/"
 REPORT_SLUG = "peel-police-legitimacy-2016-west-midlands-police"
 FORCE_SLUG = "west-midlands-police"
 
+#: The report page behind nginx's cache, against the minimal Django view served by gunicorn in the same run.
+NGINX_REPORT_RATIO = 10
 #: Connections probing health at once: one per gunicorn worker, as load balancers probe (a request at a
 #: time each), not a crowd of readers.
 HEALTH_CONNECTIONS = 2
@@ -319,9 +322,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def get(port: int, path: str, gzip: bool = True, timeout: float = 10) -> tuple[int, bytes, str]:
+def get(port: int, path: str, gzip: bool = True, timeout: float = 10, tls: bool = False) -> tuple[int, bytes, str]:
     """One request as a browser sends it (no redirect followed): status, body as sent, its encoding."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    conn: http.client.HTTPConnection
+    if tls:  # through nginx, trusting the certificate made for the run (deploy/local_nginx.py)
+        context = ssl.create_default_context(cafile=str(WORK / "nginx" / "cert.pem"))
+        context.check_hostname = False  # made for inspectorate.example, asked for as 127.0.0.1
+        conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=context)
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request("GET", path, headers={"Accept-Encoding": "gzip"} if gzip else {})
         response = conn.getresponse()
@@ -399,7 +408,13 @@ def stop(server: subprocess.Popen[bytes]) -> None:
 
 
 def wrk(
-    args: argparse.Namespace, port: int, path: str, seconds: float, deadline: Deadline, connections: int | None = None
+    args: argparse.Namespace,
+    port: int,
+    path: str,
+    seconds: float,
+    deadline: Deadline,
+    connections: int | None = None,
+    scheme: str = "http",
 ) -> dict[str, Any]:
     """Load one URL: the figures of the Lua ``done`` hook."""
     command = [
@@ -416,7 +431,7 @@ def wrk(
         "Accept-Encoding: gzip",
         "--script",
         str(LUA),
-        f"http://127.0.0.1:{port}{path}",
+        f"{scheme}://127.0.0.1:{port}{path}",
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -493,10 +508,11 @@ def sample(
     seconds: float,
     deadline: Deadline,
     connections: int | None = None,
+    scheme: str = "http",
 ) -> Sample:
     servers, busy, children = servers_seconds(server_pid, args.database), machine_busy_seconds(), children_seconds()
     started = time.monotonic()
-    figures = wrk(args, port, path, seconds, deadline, connections=connections)
+    figures = wrk(args, port, path, seconds, deadline, connections=connections, scheme=scheme)
     wall = time.monotonic() - started
     wrk_cpu = children_seconds() - children  # nothing else is waited for meanwhile
     servers = servers_seconds(server_pid, args.database) - servers
@@ -516,8 +532,33 @@ def sample(
     )
 
 
+@contextmanager
+def nginx_in_front(upstream: int) -> Iterator[int]:
+    """nginx as deploy/nginx/ ships it (deploy/local_nginx.py), in front of gunicorn: its HTTPS port."""
+    from deploy.local_nginx import site_in
+
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        raise BenchError("nginx is not installed: bash scripts/install-nginx.sh")
+    folder = WORK / "nginx"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    secure = free_port()
+    conf = site_in(folder, upstream_port=upstream, listen_port=secure, plain_port=free_port())
+    server = subprocess.Popen([binary, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"], start_new_session=True)
+    try:
+        until = time.monotonic() + 10
+        while socket.socket().connect_ex(("127.0.0.1", secure)) != 0:
+            if time.monotonic() > until or server.poll() is not None:
+                raise BenchError("nginx did not start: see bench/out/public_site/nginx/error.log")
+            time.sleep(0.1)
+        yield secure
+    finally:
+        stop(server)
+
+
 def measure_run(
-    args: argparse.Namespace, mode: str, cache_seconds: int, pages: list[Page], deadline: Deadline
+    args: argparse.Namespace, mode: str, cache_seconds: int, pages: list[Page], deadline: Deadline, front: bool = False
 ) -> list[Measure]:
     redis_client(redis_url(args)).flushdb()
     idle = others_share()
@@ -529,14 +570,20 @@ def measure_run(
     if idle > BUSY:
         print("  the machine is not idle: the figures will be lower and noisier than they could be", flush=True)
     results = []
-    with gunicorn(args, mode, cache_seconds, deadline) as (port, server_pid):
+    with (
+        gunicorn(args, mode, cache_seconds, deadline) as (port, server_pid),
+        nginx_in_front(port) if front else contextlib.nullcontext(0) as secure,
+    ):
         # Not measured: fresh workers answer the minimal view a third slower for their first seconds.
         wrk(args, port, MINIMAL, args.warmup, deadline)
         for page in pages:
-            status, body, encoding = get(port, page.path)  # the warm-up request (fills the page cache)
+            # Behind nginx, every page but the minimal view (gunicorn's own ceiling, asked directly).
+            via_front = front and page.path != MINIMAL
+            at, tls = (secure, True) if via_front else (port, False)
+            status, body, encoding = get(at, page.path, tls=tls)  # the warm-up request (fills the caches)
             if status != 200:
                 raise BenchError(f"{page.path} answered {status}, not 200 ({mode})")
-            plain = len(get(port, page.path, gzip=False)[1]) if encoding else len(body)
+            plain = len(get(at, page.path, gzip=False, tls=tls)[1]) if encoding else len(body)
             results.append(
                 Measure(
                     page.name,
@@ -552,8 +599,18 @@ def measure_run(
         # Round after round of every URL, so that a passing disturbance touches one round of each.
         for _ in range(args.rounds):
             for result in results:
+                via_front = front and result.path != MINIMAL
                 result.samples.append(
-                    sample(args, port, server_pid, result.path, args.duration, deadline, result.connections)
+                    sample(
+                        args,
+                        secure if via_front else port,
+                        server_pid,
+                        result.path,
+                        args.duration,
+                        deadline,
+                        result.connections,
+                        "https" if via_front else "http",
+                    )
                 )
     ceiling = results[0].best.rps
     for result in results:
@@ -617,10 +674,25 @@ def targets(results: list[Measure], connections: int) -> list[tuple[str, bool]]:
     report = {result.mode: result for result in results if result.name == "report page"}
     minimal = {result.mode: result.best.rps for result in results if result.path == MINIMAL}
     cached, uncached = report["cached"], report["uncached"]
-    health_ready = {result.mode: result for result in results if result.name == "health: ready"}
+    health_ready = {
+        result.mode: result for result in results if result.name == "health: ready" and result.mode != "nginx"
+    }
     live = {result.mode: result for result in results if result.name == "health: live"}
     slow = [f"{r.path} {r.mode} {r.best.p99_ms:.0f} ms" for r in results if r.best.p99_ms >= P99_LIMIT_MS]
+    front = (
+        [
+            (
+                f"report page behind nginx at least {NGINX_REPORT_RATIO:g}x the minimal view (gunicorn, same run): "
+                f"{report['nginx'].ratio:.1f}x ({report['nginx'].best.rps:,.0f} of {minimal['nginx']:,.0f} rps, "
+                f"p99 {report['nginx'].best.p99_ms:.1f} ms)",
+                report["nginx"].ratio >= NGINX_REPORT_RATIO,
+            )
+        ]
+        if "nginx" in report
+        else []
+    )
     return [
+        *front,
         (
             f"cached report page at least {CACHED_REPORT_RATIO}x the minimal view: {cached.ratio:.3f}x "
             f"({cached.best.rps:,.0f} of {minimal['cached']:,.0f} rps; "
@@ -669,6 +741,9 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=900, help="bound on the whole run (default 900)")
     parser.add_argument("--keep", action="store_true", help="leave the database and the cache at the end")
     parser.add_argument("--json", action="store_true", help="also write bench/out/public_site.json")
+    parser.add_argument(
+        "--no-nginx", dest="nginx", action="store_false", help="skip the run behind nginx (deploy/nginx/)"
+    )
     args = parser.parse_args()
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database):
         parser.error("--database: lower-case letters, digits and underscores only")
@@ -702,6 +777,8 @@ def main() -> None:
         )
         results += measure_run(args, "uncached", 0, pages, deadline)
         results += measure_run(args, "cached", args.cache_seconds, pages, deadline)
+        if args.nginx:
+            results += measure_run(args, "nginx", args.cache_seconds, pages, deadline, front=True)
     except BenchError as error:
         sys.exit(f"public_site: {error}")
     except subprocess.TimeoutExpired as error:
