@@ -92,4 +92,5 @@ rehearse: install
 
 bench-public: install
 	bash scripts/install-wrk.sh
+	bash scripts/install-nginx.sh
 	$(BIN)/python bench/public_site.py $(BENCH_ARGS)
