@@ -232,6 +232,7 @@ def environment(redis_port: int, s3_port: int) -> dict[str, str]:
             "TRUSTED_PROXIES": "127.0.0.1",
             "HEALTHZ_TOKEN": "rehearsal",
             "SITE_URL": f"https://{HOST}",
+            "DJANGO_LOG_LEVEL": "WARNING",  # each process's log is in bench/out/rehearsal/; the run prints its own
             "PYTHONPATH": str(ROOT),
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         }
