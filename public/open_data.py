@@ -26,7 +26,13 @@ from django.utils import timezone
 
 from inspections.models import Finding, Force, RecommendationUpdate
 from publishing.models import Edition, EditionFinding, EditionJudgment
-from publishing.selectors import live_editions, published_findings, published_judgments, published_reports
+from publishing.selectors import (
+    live_editions,
+    published_findings,
+    published_judgments,
+    published_reports,
+    withdrawn_reports,
+)
 from reports.models import Report
 
 if TYPE_CHECKING:
@@ -133,6 +139,15 @@ def published_on(moment: datetime.datetime | None) -> datetime.date | None:
 
 
 # --- The feed ---------------------------------------------------------------------------------
+
+
+def feed_withdrawals(*, welsh: bool = False) -> QuerySet[Report]:
+    """Reports withdrawn after publication, newest first, at most ``FEED_SIZE``: in Welsh, those with a
+    Welsh page. One query."""
+    withdrawn = withdrawn_reports().exclude(withdrawn_at=None)
+    if welsh:
+        withdrawn = withdrawn.exclude(slug_cy=None)
+    return withdrawn.order_by("-withdrawn_at")[:FEED_SIZE]
 
 
 def feed_editions(*, now: datetime.datetime, welsh: bool = False) -> QuerySet[Edition]:

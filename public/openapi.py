@@ -72,6 +72,11 @@ def _page_of(item: str) -> dict[str, Any]:
 
 _SCHEMAS: dict[str, Any] = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": _STRING}},
+    "Withdrawn": {
+        "type": "object",
+        "required": ["error", "withdrawn_on", "reason"],
+        "properties": {"error": _STRING, "withdrawn_on": {"type": "string", "format": "date"}, "reason": _STRING},
+    },
     "Force": {
         "type": "object",
         "required": ["slug", "name", "region", "country", "api_url"],
@@ -247,6 +252,7 @@ def openapi_document() -> dict[str, Any]:
                 _json(_ref("ReportDetail"), "The report."),
                 parameters=[_SLUG],
                 e404="No published report has that slug.",
+                e410="The report was withdrawn after publication: when, and why (schema Withdrawn).",
             ),
             "/api/v1/forces/": _get(
                 "The police forces",

@@ -28,6 +28,7 @@ from public import open_data
 from public.cache import public_page
 from public.openapi import openapi_document
 from publishing.models import Edition, EditionFinding, EditionJudgment
+from publishing.selectors import withdrawn_reports
 from reports.models import Report
 
 #: Items per page of a paginated list.
@@ -37,16 +38,18 @@ _PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 class ApiError(Exception):
-    """An answer other than success: ``api_view`` turns it into ``{"error": message}`` with ``status``."""
+    """An answer other than success: ``api_view`` turns it into ``{"error": message, **detail}`` with
+    ``status``."""
 
-    def __init__(self, status: HTTPStatus, message: str) -> None:
+    def __init__(self, status: HTTPStatus, message: str, **detail: Any) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.detail = detail
 
 
-def error_response(status: HTTPStatus, message: str) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
+def error_response(status: HTTPStatus, message: str, **detail: Any) -> JsonResponse:
+    return JsonResponse({"error": message, **detail}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def api_view(view: Callable[..., dict[str, Any]]) -> Callable[..., HttpResponse]:
@@ -63,7 +66,7 @@ def api_view(view: Callable[..., dict[str, Any]]) -> Callable[..., HttpResponse]
         try:
             body = view(request, *args, **kwargs)
         except ApiError as problem:
-            return error_response(problem.status, problem.message)
+            return error_response(problem.status, problem.message, **problem.detail)
         return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
     return csrf_exempt(public_page(endpoint))
@@ -221,6 +224,14 @@ def report_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
     now = timezone.now()
     report = open_data.api_report(slug=slug, now=now)
     if report is None:
+        withdrawn = withdrawn_reports().filter(slug=slug).first()
+        if withdrawn is not None and withdrawn.withdrawn_at is not None:
+            raise ApiError(
+                HTTPStatus.GONE,
+                "This report was withdrawn after publication",
+                withdrawn_on=timezone.localdate(withdrawn.withdrawn_at).isoformat(),
+                reason=withdrawn.withdrawal_reason,
+            )
         raise _unknown("report", slug)
     lead = report.inspection.lead_inspector
     return {

@@ -30,6 +30,7 @@ from public.links import report_url
 from public.open_data import Column
 from publishing.models import Edition
 from reports import markup
+from reports.models import Report
 
 
 class _AtomFeed(feedgenerator.Atom1Feed):
@@ -42,10 +43,11 @@ class _AtomFeed(feedgenerator.Atom1Feed):
         return super().latest_post_date() if self.items else self.NEVER
 
 
-class PublicationFeed(Feed[Edition, datetime.datetime]):
-    """``/reports/feed/``: an Atom entry per live edition of a published report, newest first, at most
-    ``open_data.FEED_SIZE``. A first edition is a publication; a later one a correction, titled
-    "(corrected)" with its change note before the summary. Links are absolute, from ``SITE_URL``.
+class PublicationFeed(Feed[Edition | Report, datetime.datetime]):
+    """``/reports/feed/``: an Atom entry per live edition of a published report, and per withdrawal,
+    newest first, at most ``open_data.FEED_SIZE``. A first edition is a publication; a later one a
+    correction, titled "(corrected)" with its change note before the summary; a withdrawal is titled
+    "Withdrawn:" with its reason, and links to the report's notice. Links are absolute, from ``SITE_URL``.
 
     ``/cy/adroddiadau/ffrwd/`` is the Welsh feed: the same, in Welsh, of the editions published in
     Welsh (the Welsh forces' reports), each linking to its Welsh page."""
@@ -69,30 +71,45 @@ class PublicationFeed(Feed[Edition, datetime.datetime]):
     def feed_url(self) -> str:
         return settings.SITE_URL + reverse("public:feed")
 
-    def items(self, obj: datetime.datetime) -> list[Edition]:
-        return list(open_data.feed_editions(now=obj, welsh=is_welsh()))
+    def items(self, obj: datetime.datetime) -> list[Edition | Report]:
+        welsh = is_welsh()
+        entries: list[Edition | Report] = [
+            *open_data.feed_editions(now=obj, welsh=welsh),
+            *open_data.feed_withdrawals(welsh=welsh),
+        ]
+        entries.sort(key=_moment, reverse=True)
+        return entries[: open_data.FEED_SIZE]
 
-    def item_title(self, item: Edition) -> str:
-        inspection = item.report.inspection
+    def item_title(self, item: Edition | Report) -> str:
+        report = item if isinstance(item, Report) else item.report
+        inspection = report.inspection
         if is_welsh():
             title = f"{inspection.force.name_cy}: {inspection.programme.name_cy}"
         else:
             title = f"{inspection.force_name}: {inspection.programme.name}"
+        if isinstance(item, Report):
+            return gettext("Withdrawn: %(title)s") % {"title": title}
         return gettext("%(title)s (corrected)") % {"title": title} if item.number > 1 else title
 
-    def item_link(self, item: Edition) -> str:
-        return settings.SITE_URL + report_url(item.report)
+    def item_link(self, item: Edition | Report) -> str:
+        return settings.SITE_URL + report_url(item if isinstance(item, Report) else item.report)
 
-    def item_guid(self, item: Edition) -> str:
+    def item_guid(self, item: Edition | Report) -> str:
         # One entry per edition: a correction is news of its own, not an update of the first entry.
+        if isinstance(item, Report):
+            return f"{self.item_link(item)}#withdrawn"
         return f"{self.item_link(item)}#edition-{item.number}"
 
-    def item_guid_is_permalink(self, item: Edition) -> bool:
+    def item_guid_is_permalink(self, item: Edition | Report) -> bool:
         return False
 
-    def item_description(self, item: Edition) -> str:
+    def item_description(self, item: Edition | Report) -> str:
         # Atom carries the summary as HTML: the plain text is escaped so that it reads as typed.
         welsh = is_welsh()
+        if isinstance(item, Report):
+            # The reason is written in English: in the Welsh feed it says so.
+            label = gettext("The reason (in English): %(reason)s") if welsh else gettext("The reason: %(reason)s")
+            return html.escape(label % {"reason": item.withdrawal_reason})
         summary = item.welsh.get("parts", {}).get("summary", "") if welsh else item.revision.part("summary")
         text = markup.plain_text(summary)
         change_note = item.change_note_cy if welsh else item.change_note
@@ -100,15 +117,23 @@ class PublicationFeed(Feed[Edition, datetime.datetime]):
             text = gettext("Correction: %(note)s") % {"note": change_note} + f"\n\n{text}"
         return html.escape(text)
 
-    def item_author_name(self, item: Edition) -> str:
+    def item_author_name(self, item: Edition | Report) -> str:
+        if isinstance(item, Report):
+            return service_name()
         lead = item.report.inspection.lead_inspector
         return lead.get_full_name() if lead is not None else service_name()
 
-    def item_pubdate(self, item: Edition) -> datetime.datetime | None:
-        return item.published_at
+    def item_pubdate(self, item: Edition | Report) -> datetime.datetime | None:
+        return _moment(item)
 
-    def item_updateddate(self, item: Edition) -> datetime.datetime | None:
-        return item.published_at
+    def item_updateddate(self, item: Edition | Report) -> datetime.datetime | None:
+        return _moment(item)
+
+
+def _moment(item: Edition | Report) -> datetime.datetime:
+    """When a feed entry happened: an edition's going live, or a report's withdrawal."""
+    moment = item.withdrawn_at if isinstance(item, Report) else item.published_at
+    return moment or datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 FILES: dict[str, tuple[str, list[Column]]] = {

@@ -11,6 +11,7 @@ from django.utils import timezone
 from inspections.models import Force
 from public import selectors as public_selectors
 from public.cache import public_page
+from publishing.selectors import withdrawn_reports
 
 #: The one grouping ``?group=`` offers; any other value shows the ungrouped table.
 GROUP_BY_REGION = "region"
@@ -37,7 +38,9 @@ def force_page(request: HttpRequest, slug: str) -> HttpResponse:
     if force is None:
         raise Http404("No force has that address")
     profile = public_selectors.force_profile(force=force, now=timezone.now())
-    return render(request, "public/force.html", {"force": force, "profile": profile})
+    # A withdrawn report leaves a trace where readers look for the force's reports: its notice and reason.
+    withdrawn = list(withdrawn_reports().filter(inspection__force=force).order_by("-withdrawn_at"))
+    return render(request, "public/force.html", {"force": force, "profile": profile, "withdrawn": withdrawn})
 
 
 @public_page
