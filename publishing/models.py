@@ -89,6 +89,10 @@ class Edition(models.Model):
     rendered_at = models.DateTimeField(null=True, blank=True)
     glance_html = models.TextField(blank=True, help_text="The overall grades as HTML, rendered with the PDF.")
     body_html = models.TextField(blank=True, help_text="The report's body as HTML, rendered with the PDF.")
+    overall_text = models.TextField(
+        blank=True, help_text="The overall grades in words, rendered with the PDF: the page's description."
+    )
+    overall_text_cy = models.TextField(blank=True)
 
     # --- Its Welsh: a Welsh force's report is one publication in two languages (reports.translations).
     # Frozen with the edition, rendered with it (``render_status`` is "ready" only when both PDFs are)

@@ -359,6 +359,7 @@ class RenderedHtml:
 
     glance: str
     body: str
+    overall: str = ""  # the overall grades in words ("Overall legitimacy: Good"), for the page's description
 
 
 def render_report_html(
@@ -373,6 +374,7 @@ def render_report_html(
         return RenderedHtml(
             glance=render_to_string(GLANCE_TEMPLATE, context),
             body=render_to_string(BODY_TEMPLATE, context),
+            overall="; ".join(f"{row.label}: {row.grade}" for row in context["overall"]),
         )
 
 

@@ -88,6 +88,7 @@ REPORT_PAGE_FIELDS = (
     "report__inspection__programme__year",
     "bilingual",
     "report__slug_cy",
+    "overall_text",
 )
 #: What a Welsh page reads besides: the edition's Welsh, and the Welsh names.
 REPORT_PAGE_WELSH_FIELDS = (
@@ -97,6 +98,7 @@ REPORT_PAGE_WELSH_FIELDS = (
     "pdf_cy_pages",
     "glance_html_cy",
     "body_html_cy",
+    "overall_text_cy",
     "report__inspection__force__name_cy",
     "report__inspection__programme__name_cy",
 )

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -187,6 +188,19 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
         html = render_report_html(report, current.revision, record=current, language=WELSH if welsh else ENGLISH)
         glance, body = html.glance, html.body
     ready = current.render_status == Edition.RenderStatus.READY
+    inspection = report.inspection
+    heading = (
+        f"{inspection.force.name_cy}: {inspection.programme.name_cy}"
+        if welsh
+        else f"{inspection.force_name}: {inspection.programme.name}"
+    )
+    grades = current.overall_text_cy if welsh else current.overall_text
+    published = date_format(timezone.localtime(report.first_published_at), "j F Y") if report.first_published_at else ""
+    description = " ".join(
+        part
+        for part in (f"{heading}.", f"{grades}." if grades else "", _("Published %(date)s.") % {"date": published})
+        if part
+    )
     alternates = {"en": report_url(report, language=ENGLISH)}
     if current.bilingual:
         alternates["cy"] = report_url(report, language=WELSH)
@@ -196,6 +210,8 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "report": report,
             "edition": current,
+            "page_heading": heading,
+            "page_description": description,
             "change_note": current.change_note_cy if welsh else current.change_note,
             "pdf": {
                 "url": report_url(report, "edition_pdf", current.number),

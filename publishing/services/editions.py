@@ -280,6 +280,7 @@ def edition_render(*, edition_id: int) -> Edition | None:
             edition.pdf_pages = rendered.pages
             edition.pdf_sha256 = hashlib.sha256(rendered.content).hexdigest()
             edition.glance_html, edition.body_html = html.glance, html.body
+            edition.overall_text = html.overall
             if welsh is not None:
                 welsh_pdf, welsh_html = welsh
                 edition.pdf_cy.save("report.pdf", ContentFile(welsh_pdf.content), save=False)
@@ -287,6 +288,7 @@ def edition_render(*, edition_id: int) -> Edition | None:
                 edition.pdf_cy_pages = welsh_pdf.pages
                 edition.pdf_cy_sha256 = hashlib.sha256(welsh_pdf.content).hexdigest()
                 edition.glance_html_cy, edition.body_html_cy = welsh_html.glance, welsh_html.body
+                edition.overall_text_cy = welsh_html.overall
             edition.render_seconds = rendered.seconds + (welsh[0].seconds if welsh else 0)
             edition.rendered_at = timezone.now()
             edition.render_status = Edition.RenderStatus.READY

@@ -27,7 +27,7 @@ MAX_QUERIES = {
     "report": 1,
     "press_release": 2,
     "pdf": 2,
-    "feed": 1,
+    "feed": 2,  # the editions, and the withdrawals
     "data_dictionary": 0,
     "judgments_csv": 1,
     "findings_json": 1,
