@@ -79,6 +79,7 @@ REPORT_PAGE_FIELDS = (
     "report__last_updated_at",
     "report__pcc_response_file",
     "report__pcc_response_url",
+    "report__pcc_response_recorded_at",
     "report__inspection__force__name",
     "report__inspection__force__slug",
     "report__inspection__force__former_name",

@@ -212,6 +212,9 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
             "edition": current,
             "page_heading": heading,
             "page_description": description,
+            # The PCC must respond within 56 days of publication: readers see when, or that it is late.
+            "pcc_due": report.pcc_response_due,
+            "pcc_overdue": report.pcc_response_due is not None and report.pcc_response_due < timezone.localdate(),
             "change_note": current.change_note_cy if welsh else current.change_note,
             "pdf": {
                 "url": report_url(report, "edition_pdf", current.number),

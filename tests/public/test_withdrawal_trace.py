@@ -56,3 +56,31 @@ def test_the_api_answers_410_with_when_and_why(client, withdrawn) -> None:
     assert client.get("/api/v1/reports/no-such-report/").status_code == HTTPStatus.NOT_FOUND
     described = openapi_document()["paths"]["/api/v1/reports/{slug}/"]["get"]["responses"]
     assert "410" in described
+
+
+def test_a_report_page_says_when_the_pcc_response_is_due_overdue_or_recorded(client, people, fast_pdfs) -> None:
+    """The police and crime commissioner must respond within 56 days of publication: the report's page
+    says by when, that it is late, or when the response was recorded."""
+    import datetime
+
+    from django.core.cache import cache
+
+    from reports.models import Report
+
+    report = make_report(make_programme("Legitimacy 2016", 2016), force("kent-police"), people, state="published")
+    page = f"/reports/{report.slug}/"
+    due = timezone.localdate(report.first_published_at) + datetime.timedelta(days=56)
+    assert f"response is due by {due.strftime('%-d %B %Y')}." in client.get(page).content.decode()
+    long_ago = timezone.now() - datetime.timedelta(days=60)
+    Report.objects.filter(pk=report.pk).update(first_published_at=long_ago)
+    cache.clear()  # an update behind the services' back: the cached page does not know
+    late = timezone.localdate(long_ago) + datetime.timedelta(days=56)
+    body = client.get(page).content.decode()
+    assert (
+        f"<strong>The police and crime commissioner's response is overdue: it was due by {late.strftime('%-d %B %Y')}.</strong>"
+        in body
+    )
+    report.refresh_from_db()
+    publication.pcc_response_record(report=report, actor=people.editor, url="https://pcc.example/response")
+    body = client.get(page).content.decode()
+    assert "overdue" not in body and f"(recorded {timezone.localdate().strftime('%-d %B %Y')})" in body
