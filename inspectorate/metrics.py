@@ -20,6 +20,7 @@ import os
 import secrets
 from collections.abc import Iterator, Sequence
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -31,6 +32,11 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Histo
 from prometheus_client.registry import Collector
 
 from accounts import permissions
+from inspectorate.celery import app as celery_app
+from notifications.models import Notification
+from publishing.models import Edition
+from publishing.selectors import scheduler_status
+from reports.models import Report
 
 #: Bucket bounds, in seconds or pages.
 GO_LIVE_LAG_BUCKETS = (0.5, 1, 2, 5, 15, 30, 60, 300)
@@ -52,13 +58,6 @@ class ServiceCollector(Collector):
     """The service's own figures, read at each scrape (a handful of queries)."""
 
     def collect(self) -> Iterator[Metric]:
-        from axes.models import AccessAttempt
-
-        from notifications.models import Notification
-        from publishing.models import Edition
-        from publishing.selectors import scheduler_status
-        from reports.models import Report
-
         now = timezone.now()
         renders = GaugeMetricFamily("inspectorate_editions", "Editions by render status.", labels=["status"])
         counts = dict(
@@ -112,8 +111,6 @@ class ServiceCollector(Collector):
 
 def queue_depths() -> dict[str, int]:
     """Tasks waiting on each queue, on Redis (a list per queue); nothing on other brokers."""
-    from inspectorate.celery import app as celery_app
-
     if not str(celery_app.conf.broker_url).startswith("redis"):
         return {}
     try:
